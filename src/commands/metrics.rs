@@ -1,0 +1,112 @@
+//! `goalpost metrics`: the built-in metric catalog as a table or JSON.
+
+use std::fmt::Write as _;
+
+use crate::Outcome;
+use crate::catalog::{Aggregate, Better, Catalog, Metric};
+use crate::cli::{MetricsArgs, ReportFormat};
+
+/// Prints the catalog.
+pub fn run(args: &MetricsArgs) -> Outcome {
+    let catalog = Catalog::builtin();
+    let text = match args.format {
+        ReportFormat::Text => table(&catalog),
+        ReportFormat::Json => json(&catalog),
+    };
+    if super::print_stdout(&text) {
+        Outcome::Clean
+    } else {
+        Outcome::Failed
+    }
+}
+
+fn json(catalog: &Catalog) -> String {
+    let metrics: Vec<&Metric> = catalog.iter().collect();
+    let doc = serde_json::json!({ "schema_version": 1, "metrics": metrics });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn table(catalog: &Catalog) -> String {
+    let header = [
+        "id",
+        "unit",
+        "better",
+        "aggregate",
+        "stage",
+        "flags",
+        "definition",
+    ];
+    let rows: Vec<[String; 7]> = catalog.iter().map(row).collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        for (c, cell) in cells.iter().enumerate() {
+            if c < 6 {
+                let _ = write!(out, "{cell:<w$}  ", w = widths[c]);
+            } else {
+                let _ = write!(out, "{cell}");
+            }
+        }
+        out.push('\n');
+    };
+    line(&header);
+    for r in &rows {
+        line(&r.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    out
+}
+
+fn row(m: &Metric) -> [String; 7] {
+    let unit = match m.duration_unit {
+        Some(d) => format!("{} ({})", enum_name(&m.unit), enum_name(&d)),
+        None => enum_name(&m.unit),
+    };
+    let better = match m.better {
+        Some(Better::Higher) => "higher",
+        Some(Better::Lower) => "lower",
+        None => "-",
+    };
+    let aggregate = if m.aggregate == Aggregate::Formula {
+        "formula".into()
+    } else {
+        enum_name(&m.aggregate)
+    };
+    let stage = m.stage.map_or_else(|| "-".to_string(), |s| enum_name(&s));
+    let flags = [(m.vanity, "vanity"), (m.non_additive, "non-additive")]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| *f)
+        .collect::<Vec<_>>()
+        .join(",");
+    let definition = match &m.formula {
+        Some(f) => format!("{} = {f}", m.title),
+        None => m.title.clone(),
+    };
+    [
+        m.id.clone(),
+        unit,
+        better.into(),
+        aggregate,
+        stage,
+        if flags.is_empty() { "-".into() } else { flags },
+        definition,
+    ]
+}
+
+/// The serde name of a unit-like enum value (`percent`, `sum`).
+fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,142 @@
+//! `goalpost validate [FILE...]`: schema + lint, no data read.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::cli::{LevelArgs, ReportFormat, ValidateArgs};
+use crate::diag::{Diagnostic, DiagnosticRenderer, Level, summary};
+use crate::lint::{self, LevelOverrides};
+use crate::rules::RuleId;
+use crate::spec;
+
+/// The result of validating one file.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    /// The file as given.
+    pub file: String,
+    /// Error-level findings.
+    pub errors: usize,
+    /// Warning-level findings.
+    pub warnings: usize,
+    /// Every finding.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text, for rendering.
+    #[serde(skip)]
+    pub text: Option<String>,
+    /// Whether the file could not be read at all.
+    #[serde(skip)]
+    pub unreadable: bool,
+}
+
+/// Turns `--deny/--warn/--allow` into level overrides.
+pub fn level_overrides(args: &LevelArgs) -> Result<LevelOverrides, String> {
+    let mut overrides = LevelOverrides::default();
+    let flags = [
+        (&args.deny, Level::Error),
+        (&args.warn, Level::Warn),
+        (&args.allow, Level::Off),
+    ];
+    for (rules, level) in flags {
+        for rule in rules {
+            overrides.set(rule, level).map_err(|e| e.0)?;
+        }
+    }
+    Ok(overrides)
+}
+
+/// Validates one goal file.
+pub fn validate_file(path: &std::path::Path, overrides: &LevelOverrides) -> FileReport {
+    let display = path.display().to_string();
+    let (text, diagnostics, unreadable) = match spec::load(path) {
+        Ok(parsed) => {
+            let linted = lint::lint(&parsed, overrides);
+            (Some(parsed.source.text), linted.diagnostics, false)
+        }
+        Err(failure) => {
+            let unreadable = failure.source.is_none()
+                && failure.diagnostics.iter().all(|d| d.rule == RuleId::Yaml);
+            (
+                failure.source.map(|s| s.text),
+                failure.diagnostics,
+                unreadable,
+            )
+        }
+    };
+    let count = |level| diagnostics.iter().filter(|d| d.level == level).count();
+    FileReport {
+        file: display,
+        errors: count(Level::Error),
+        warnings: count(Level::Warn),
+        diagnostics,
+        text,
+        unreadable,
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &ValidateArgs) -> Outcome {
+    let overrides = match level_overrides(&args.levels) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Failed;
+        }
+    };
+    let reports: Vec<FileReport> = args
+        .files
+        .iter()
+        .map(|f| validate_file(f, &overrides))
+        .collect();
+    let written = match args.format {
+        ReportFormat::Text => write_text(&reports),
+        ReportFormat::Json => super::print_stdout(&json(&reports)),
+    };
+    if !written || reports.iter().any(|r| r.unreadable) {
+        Outcome::Failed
+    } else if reports.iter().any(|r| r.errors > 0) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    }
+}
+
+fn write_text(reports: &[FileReport]) -> bool {
+    let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    let renderer = DiagnosticRenderer::new(color);
+    let mut err = anstream::stderr().lock();
+    let mut all = Vec::new();
+    for report in reports {
+        for d in &report.diagnostics {
+            let _ = writeln!(
+                err,
+                "{}",
+                renderer.render(d, report.text.as_deref()).trim_end()
+            );
+            let _ = writeln!(err);
+        }
+        all.extend(report.diagnostics.iter().cloned());
+    }
+    let verdict = if all.iter().any(|d| d.level == Level::Error) {
+        "failed"
+    } else {
+        "ok"
+    };
+    writeln!(err, "validate {verdict}: {}", summary(&all, reports.len())).is_ok()
+}
+
+fn json(reports: &[FileReport]) -> String {
+    let errors: usize = reports.iter().map(|r| r.errors).sum();
+    let warnings: usize = reports.iter().map(|r| r.warnings).sum();
+    let doc = serde_json::json!({
+        "schema_version": 1,
+        "tool": { "name": "goalpost", "version": env!("CARGO_PKG_VERSION") },
+        "errors": errors,
+        "warnings": warnings,
+        "files": reports,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,214 @@
+//! Diagnostics: a located finding with a rule id, a level, a message and a help line, rendered
+//! like a compiler error (source line, caret, `help:`) or serialized for machines.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::rules::RuleId;
+
+/// How loud a finding is. `Off` findings are dropped before they are reported.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Not reported.
+    Off,
+    /// Reported; does not fail `validate`.
+    Warn,
+    /// Reported; makes `validate` exit 1.
+    Error,
+}
+
+impl Level {
+    /// The word used in rendered diagnostics (`error`, `warning`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Warn => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// A byte range in a source file, with the 1-based line and column of its start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Byte offsets of the highlighted text.
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+    /// 1-based line of the start.
+    pub line: usize,
+    /// 1-based column (in characters) of the start.
+    pub column: usize,
+}
+
+/// One finding about one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case rule id (`unknown-metric`, `schema`, `yaml`).
+    pub rule: RuleId,
+    /// Effective level after configuration.
+    pub level: Level,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The file the finding is about, as given on the command line.
+    pub file: String,
+    /// Where in the file; `None` when the finding is about the file as a whole.
+    #[serde(flatten)]
+    pub span: Option<Span>,
+    /// Short label under the caret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The goal the finding belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error-level diagnostic for `rule` about `file`.
+    pub fn new(rule: RuleId, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            level: Level::Error,
+            message: message.into(),
+            file: file.to_string(),
+            span: None,
+            label: None,
+            help: None,
+            goal: None,
+        }
+    }
+
+    /// Sets the level.
+    pub fn level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// Sets the location.
+    pub fn at(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the label shown under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Names the goal the finding belongs to.
+    pub fn goal(mut self, goal: Option<&str>) -> Self {
+        self.goal = goal.map(str::to_string);
+        self
+    }
+}
+
+/// Renders diagnostics against their source text, like rustc does.
+pub struct DiagnosticRenderer {
+    renderer: Renderer,
+}
+
+impl DiagnosticRenderer {
+    /// A renderer; `color` decides whether ANSI styles are emitted.
+    pub fn new(color: bool) -> Self {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        DiagnosticRenderer { renderer }
+    }
+
+    /// Renders one diagnostic; `source` is the text of `diag.file`, when it could be read.
+    pub fn render(&self, diag: &Diagnostic, source: Option<&str>) -> String {
+        let level = match diag.level {
+            Level::Error | Level::Off => SnippetLevel::ERROR,
+            Level::Warn => SnippetLevel::WARNING,
+        };
+        let title = level
+            .primary_title(diag.message.as_str())
+            .id(diag.rule.as_str());
+        let mut group = match (&diag.span, source) {
+            (Some(span), Some(source)) => {
+                let range = clamp_to_char_boundaries(source, &span.bytes);
+                let mut annotation = AnnotationKind::Primary.span(range);
+                if let Some(label) = &diag.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(source)
+                        .path(diag.file.as_str())
+                        .annotation(annotation),
+                )
+            }
+            _ => Group::with_title(title)
+                .element(annotate_snippets::Origin::path(diag.file.as_str())),
+        };
+        if let Some(help) = &diag.help {
+            group = group.element(SnippetLevel::HELP.message(help.as_str()));
+        }
+        let mut out = self.renderer.render(&[group]);
+        out.push('\n');
+        out
+    }
+}
+
+/// A one-line summary: `2 errors, 1 warning in goals.yaml`.
+pub fn summary(diags: &[Diagnostic], files: usize) -> String {
+    let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+    let warnings = diags.iter().filter(|d| d.level == Level::Warn).count();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "{} {}, {} {} in {} {}",
+        errors,
+        plural(errors, "error", "errors"),
+        warnings,
+        plural(warnings, "warning", "warnings"),
+        files,
+        plural(files, "file", "files"),
+    );
+    out
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Annotations must start and end on char boundaries and stay inside the text; an empty range
+/// at the end of a line is widened to one character so the caret has something to point at.
+fn clamp_to_char_boundaries(source: &str, range: &Range<usize>) -> Range<usize> {
+    let mut start = range.start.min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}

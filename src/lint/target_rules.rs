@@ -1,0 +1,237 @@
+//! Rules about a goal's target: units of its literals, its baseline, and whether it is
+//! achievable and worth achieving.
+
+use super::{Context, goal_pointer};
+use crate::catalog::{Better, Metric, Unit};
+use crate::rules::RuleId;
+use crate::spec::model::{Baseline, Goal, Target};
+use crate::spec::scalars::{Quantity, QuantityKind, format_number};
+
+/// A target more than this many times the baseline (or less than its inverse) gets
+/// `ambitious-target`.
+const AMBITIOUS_FACTOR: f64 = 3.0;
+
+pub(super) fn check(ctx: &mut Context, index: usize, goal: &Goal) {
+    let (Some(target), Some(metric)) = (&goal.target, goal.metric.as_ref()) else {
+        return;
+    };
+    let Some(metric) = ctx.catalog.get(metric.as_str()).cloned() else {
+        return;
+    };
+    let relative = matches!(target, Target::Increase(_) | Target::Decrease(_));
+    for (suffix, q) in target.literals() {
+        literal_units(
+            ctx,
+            &format!("{}{suffix}", goal_pointer(index, "target")),
+            goal,
+            &metric,
+            q,
+            relative,
+        );
+    }
+    if let Target::Between([lo, hi]) = target
+        && lo.value > hi.value
+    {
+        let f = ctx
+            .finding(
+                RuleId::GoalShape,
+                &goal_pointer(index, "target/between"),
+                format!(
+                    "the band is empty: {} is above {}",
+                    lo.display(),
+                    hi.display()
+                ),
+            )
+            .help("write the band low first: `between: [L, H]`")
+            .goal(goal);
+        ctx.emit(f);
+    }
+    if relative && goal.baseline.is_none() {
+        let f = ctx
+            .finding(
+                RuleId::MissingBaseline,
+                &goal_pointer(index, "target"),
+                format!("`{}` needs a baseline to grow from", target.key()),
+            )
+            .at(ctx.key_span(&goal_pointer(index, "target")))
+            .help("add `baseline: {period: 2026-Q4}` (computed from the data) or `baseline: 12000`")
+            .goal(goal);
+        ctx.emit(f);
+    }
+    direction(ctx, index, goal, &metric, target);
+    ambition(ctx, index, goal, target);
+}
+
+fn literal_units(
+    ctx: &mut Context,
+    pointer: &str,
+    goal: &Goal,
+    metric: &Metric,
+    q: Quantity,
+    relative: bool,
+) {
+    let percent_metric = metric.unit == Unit::Percent;
+    let unit = unit_name(metric.unit);
+    let (rule, message, help) = match q.kind {
+        QuantityKind::Points if !relative => (
+            RuleId::UnitMismatch,
+            format!(
+                "`{}`: percentage points only make sense in `increase` or `decrease`",
+                q.display()
+            ),
+            format!(
+                "write the level as a percent: `\"{}%\"`",
+                format_number(q.value * 100.0)
+            ),
+        ),
+        QuantityKind::Points if !percent_metric => (
+            RuleId::UnitMismatch,
+            format!(
+                "`{}` is in percentage points, but `{}` is {unit}",
+                q.display(),
+                metric.id
+            ),
+            "use a number, or a percent for relative change (`increase: 20%`)".to_string(),
+        ),
+        QuantityKind::Percent if !relative && !percent_metric => (
+            RuleId::UnitMismatch,
+            format!(
+                "`{}` is a percent, but `{}` is {unit}",
+                q.display(),
+                metric.id
+            ),
+            format!(
+                "write a number in the metric's unit, or `increase: {}` for relative growth",
+                q.display()
+            ),
+        ),
+        QuantityKind::Number if percent_metric && q.value.abs() > 1.0 => (
+            RuleId::RatioAsNumber,
+            format!(
+                "`{}` on percent metric `{}` means {}%",
+                q.display(),
+                metric.id,
+                format_number(q.value * 100.0)
+            ),
+            format!(
+                "percent metrics are fractions: write `\"{}%\"` if that is what you meant",
+                q.display()
+            ),
+        ),
+        _ => return,
+    };
+    let f = ctx.finding(rule, pointer, message).help(help).goal(goal);
+    ctx.emit(f);
+}
+
+fn unit_name(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Count => "a count",
+        Unit::Percent => "a percent",
+        Unit::Factor => "a factor",
+        Unit::Currency => "an amount of money",
+        Unit::Duration => "a duration",
+        Unit::Rating => "a rating",
+    }
+}
+
+/// +1 when the target pushes the metric up, −1 down, 0 for a band.
+fn push(target: &Target) -> i8 {
+    let sign = |q: &Quantity| if q.value < 0.0 { -1 } else { 1 };
+    match target {
+        Target::AtLeast(_) => 1,
+        Target::Increase(q) => sign(q),
+        Target::AtMost(_) => -1,
+        Target::Decrease(q) => -sign(q),
+        Target::Between(_) => 0,
+    }
+}
+
+fn direction(ctx: &mut Context, index: usize, goal: &Goal, metric: &Metric, target: &Target) {
+    let worse = match (metric.better, push(target)) {
+        (Some(Better::Higher), -1) => "lower",
+        (Some(Better::Lower), 1) => "higher",
+        _ => return,
+    };
+    let f = ctx
+        .finding(
+            RuleId::DirectionConflict,
+            &goal_pointer(index, "target"),
+            format!(
+                "the target pushes `{}` {worse}, its worse direction",
+                metric.id
+            ),
+        )
+        .at(ctx.key_span(&format!(
+            "{}/{}",
+            goal_pointer(index, "target"),
+            target.key()
+        )))
+        .help(format!(
+            "{} is better for `{}`: check the target's direction",
+            if worse == "lower" { "higher" } else { "lower" },
+            metric.id
+        ))
+        .goal(goal);
+    ctx.emit(f);
+}
+
+/// The baseline as a number, when the goal file states it (data baselines come later).
+fn baseline_value(goal: &Goal) -> Option<f64> {
+    match goal.baseline.as_ref()? {
+        Baseline::Number(v) => Some(*v),
+        Baseline::Value(v) => Some(v.value),
+        _ => None,
+    }
+}
+
+/// The level a target asks for, given the baseline: `(low, high)` bounds of the met band.
+pub(crate) fn target_band(target: &Target, baseline: Option<f64>) -> Option<(f64, f64)> {
+    let apply = |q: &Quantity, b: f64, sign: f64| match q.kind {
+        QuantityKind::Percent => b * (1.0 + sign * q.value),
+        QuantityKind::Number | QuantityKind::Points => b + sign * q.value,
+    };
+    Some(match target {
+        Target::AtLeast(q) => (q.value, f64::INFINITY),
+        Target::AtMost(q) => (f64::NEG_INFINITY, q.value),
+        Target::Increase(q) => (apply(q, baseline?, 1.0), f64::INFINITY),
+        Target::Decrease(q) => (f64::NEG_INFINITY, apply(q, baseline?, -1.0)),
+        Target::Between([lo, hi]) => (lo.value, hi.value),
+    })
+}
+
+fn ambition(ctx: &mut Context, index: usize, goal: &Goal, target: &Target) {
+    let Some(base) = baseline_value(goal) else {
+        return;
+    };
+    let Some((lo, hi)) = target_band(target, Some(base)) else {
+        return;
+    };
+    let pointer = goal_pointer(index, "target");
+    let b = format_number(base);
+    let finding = if lo <= base && base <= hi {
+        ctx.finding(
+            RuleId::TrivialTarget,
+            &pointer,
+            format!("the baseline {b} already meets the target"),
+        )
+        .help("a goal the baseline meets asks for nothing: raise the bar, or drop the goal")
+    } else if base > 0.0 && (lo > AMBITIOUS_FACTOR * base || hi < base / AMBITIOUS_FACTOR) {
+        let level = if lo.is_finite() { lo } else { hi };
+        ctx.finding(
+            RuleId::AmbitiousTarget,
+            &pointer,
+            format!(
+                "the target {} is more than {AMBITIOUS_FACTOR}× away from the baseline {b}",
+                format_number(level)
+            ),
+        )
+        .help(
+            "an unreachable goal is ignored: set a step you can plan for, or explain it in `why:`",
+        )
+    } else {
+        return;
+    };
+    let f = finding.at(ctx.key_span(&pointer)).goal(goal);
+    ctx.emit(f);
+}

@@ -1,0 +1,14 @@
+//! The `goalpost` binary: parse arguments, run, exit with the code of SPEC §5.1.
+//!
+//! | code | meaning                                                         |
+//! |------|-----------------------------------------------------------------|
+//! | 0    | all good                                                        |
+//! | 1    | findings: `validate` found errors                               |
+//! | 2    | could not run: bad arguments, unreadable input                  |
+
+use clap::Parser;
+
+fn main() {
+    let cli = goalpost::Cli::parse();
+    std::process::exit(goalpost::run(cli).exit_code());
+}

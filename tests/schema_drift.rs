@@ -1,0 +1,28 @@
+//! The committed JSON Schema is the one generated from the Rust types.
+//! Run with `GOALPOST_BLESS=1` to rewrite `specs/goalpost.schema.json` after changing the types.
+
+use goalpost::spec::schema::{SCHEMA_TEXT, generate};
+
+#[test]
+fn committed_schema_matches_the_types() {
+    let generated = generate();
+    if std::env::var_os("GOALPOST_BLESS").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/goalpost.schema.json");
+        std::fs::write(path, &generated).expect("write the schema");
+        return;
+    }
+    assert!(
+        generated == SCHEMA_TEXT,
+        "specs/goalpost.schema.json is out of date: run `GOALPOST_BLESS=1 cargo test --test schema_drift`"
+    );
+}
+
+#[test]
+fn committed_schema_is_valid_draft_2020_12() {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA_TEXT).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    jsonschema::draft202012::meta::validate(&schema).expect("the schema is a valid 2020-12 schema");
+}
