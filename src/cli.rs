@@ -43,6 +43,9 @@ pub struct ValidateArgs {
 /// `--deny`, `--warn`, `--allow`: rule levels from the command line.
 #[derive(Debug, Args, Default)]
 pub struct LevelArgs {
+    /// Every flag in command-line order, so that a later flag wins (filled by [`parse`]).
+    #[arg(skip)]
+    pub ordered: Vec<(crate::diag::Level, String)>,
     /// Make a lint rule an error (repeatable).
     #[arg(long = "deny", value_name = "RULE")]
     pub deny: Vec<String>,
@@ -69,6 +72,50 @@ pub enum ReportFormat {
     Text,
     /// JSON for machines.
     Json,
+}
+
+/// Parses the process's arguments (exits 2 on bad ones, as clap does).
+pub fn parse() -> Cli {
+    parse_from(std::env::args_os())
+}
+
+/// Parses `args`, recording the order of `--deny/--warn/--allow` flags.
+pub fn parse_from<I, T>(args: I) -> Cli
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches_from(args);
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let (Command::Validate(args), Some(("validate", sub))) =
+        (&mut cli.command, matches.subcommand())
+    {
+        args.levels.ordered = ordered_levels(sub);
+    }
+    cli
+}
+
+fn ordered_levels(matches: &clap::ArgMatches) -> Vec<(crate::diag::Level, String)> {
+    use crate::diag::Level;
+    let mut flags: Vec<(usize, Level, String)> = Vec::new();
+    for (id, level) in [
+        ("deny", Level::Error),
+        ("warn", Level::Warn),
+        ("allow", Level::Off),
+    ] {
+        let (Some(values), Some(indices)) =
+            (matches.get_many::<String>(id), matches.indices_of(id))
+        else {
+            continue;
+        };
+        flags.extend(indices.zip(values).map(|(i, v)| (i, level, v.clone())));
+    }
+    flags.sort_by_key(|(i, _, _)| *i);
+    flags
+        .into_iter()
+        .map(|(_, level, rule)| (level, rule))
+        .collect()
 }
 
 /// Runs the parsed command line.

@@ -6,9 +6,7 @@
 //! | 1    | findings: `validate` found errors                               |
 //! | 2    | could not run: bad arguments, unreadable input                  |
 
-use clap::Parser;
-
 fn main() {
-    let cli = goalpost::Cli::parse();
+    let cli = goalpost::cli::parse();
     std::process::exit(goalpost::run(cli).exit_code());
 }

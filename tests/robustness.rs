@@ -56,7 +56,7 @@ fn invalid_utf8_is_located() {
         b"version: 1\ntitle: caf\xe9\n",
         "not valid UTF-8",
     );
-    assert_clean_failure("latin1.yaml", b"version: 1\ntitle: caf\xe9\n", ":2:10");
+    assert_clean_failure("latin1.yaml", b"version: 1\ntitle: caf\xe9\n", ":2:11");
 }
 
 #[test]
@@ -74,9 +74,10 @@ fn huge_file_is_refused_without_reading_it() {
 #[test]
 fn deep_nesting() {
     assert_clean_failure("flow.yaml", "[".repeat(10_000).as_bytes(), "error[yaml]");
-    let block: String = (0..10_000)
-        .map(|i| format!("{}a:\n", " ".repeat(i)))
-        .collect();
+    let flow_map = format!("{}{}", "{a: ".repeat(10_000), "}".repeat(10_000));
+    assert_clean_failure("flow-map.yaml", flow_map.as_bytes(), "error[yaml]");
+    // Block nesting grows quadratically in bytes; 100 levels already break the depth limit.
+    let block: String = (0..100).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
     assert_clean_failure("block.yaml", block.as_bytes(), "nested deeper than");
 }
 

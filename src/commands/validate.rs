@@ -33,15 +33,23 @@ pub struct FileReport {
 /// Turns `--deny/--warn/--allow` into level overrides.
 pub fn level_overrides(args: &LevelArgs) -> Result<LevelOverrides, String> {
     let mut overrides = LevelOverrides::default();
-    let flags = [
+    // `ordered` keeps command-line order (a later flag wins); a library caller that fills only
+    // the three lists gets deny, then warn, then allow.
+    let grouped: Vec<(Level, String)> = [
         (&args.deny, Level::Error),
         (&args.warn, Level::Warn),
         (&args.allow, Level::Off),
-    ];
-    for (rules, level) in flags {
-        for rule in rules {
-            overrides.set(rule, level).map_err(|e| e.0)?;
-        }
+    ]
+    .into_iter()
+    .flat_map(|(rules, level)| rules.iter().map(move |r| (level, r.clone())))
+    .collect();
+    let flags = if args.ordered.is_empty() {
+        &grouped
+    } else {
+        &args.ordered
+    };
+    for (level, rule) in flags {
+        overrides.set(rule, *level).map_err(|e| e.0)?;
     }
     Ok(overrides)
 }

@@ -61,6 +61,10 @@ fn catalog_problems(ctx: &mut Context, problems: &[CatalogProblem]) {
 /// "did you mean …" for a metric id, listing the nearest catalog ids.
 pub(super) fn suggestion_for(ctx: &Context, id: &str) -> String {
     let near = nearest(id, ctx.catalog.ids(), 3);
+    if near.is_empty() {
+        return "`goalpost metrics` lists the built-in metrics; define others under `metrics:`"
+            .to_string();
+    }
     format!(
         "nearest metrics: {}; `goalpost metrics` lists them all",
         quote(&near)
@@ -290,10 +294,14 @@ pub(super) fn unknown_platform<'g>(
         format!("unknown platform `{id}`"),
     )
     .label("not a built-in or declared platform")
-    .help(format!(
-        "nearest: {}; declare others under `platforms:`",
-        quote(&near)
-    ))
+    .help(if near.is_empty() {
+        "declare other platforms under `platforms:`".to_string()
+    } else {
+        format!(
+            "nearest: {}; declare others under `platforms:`",
+            quote(&near)
+        )
+    })
 }
 
 fn tolerance(ctx: &mut Context) {

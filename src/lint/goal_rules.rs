@@ -191,7 +191,11 @@ fn references(ctx: &mut Context, i: usize, goal: &Goal) {
                     &pointer,
                     format!("`all_of` names unknown goal `{member}`"),
                 )
-                .help(format!("nearest goal ids: {}", quote(&near))),
+                .help(if near.is_empty() {
+                    "`all_of` lists ids of goals in this file".to_string()
+                } else {
+                    format!("nearest goal ids: {}", quote(&near))
+                }),
             );
         }
     }

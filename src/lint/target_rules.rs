@@ -19,6 +19,10 @@ pub(super) fn check(ctx: &mut Context, index: usize, goal: &Goal) {
         return;
     };
     let relative = matches!(target, Target::Increase(_) | Target::Decrease(_));
+    if let Some((suffix, q)) = baseline_literal(goal) {
+        let pointer = format!("{}{suffix}", goal_pointer(index, "baseline"));
+        literal_units(ctx, &pointer, goal, &metric, q, false);
+    }
     for (suffix, q) in target.literals() {
         literal_units(
             ctx,
@@ -51,7 +55,7 @@ pub(super) fn check(ctx: &mut Context, index: usize, goal: &Goal) {
             .finding(
                 RuleId::MissingBaseline,
                 &goal_pointer(index, "target"),
-                format!("`{}` needs a baseline to grow from", target.key()),
+                format!("`{}` needs a baseline to change from", target.key()),
             )
             .at(ctx.key_span(&goal_pointer(index, "target")))
             .help("add `baseline: {period: 2026-Q4}` (computed from the data) or `baseline: 12000`")
@@ -113,10 +117,17 @@ fn literal_units(
                 metric.id,
                 format_number(q.value * 100.0)
             ),
-            format!(
-                "percent metrics are fractions: write `\"{}%\"` if that is what you meant",
-                q.display()
-            ),
+            if relative {
+                format!(
+                    "percent metrics are fractions: write `\"{0}pp\"` for percentage points, or `\"{0}%\"` for relative change",
+                    q.display()
+                )
+            } else {
+                format!(
+                    "percent metrics are fractions: write `\"{}%\"` if that is what you meant",
+                    q.display()
+                )
+            },
         ),
         _ => return,
     };
@@ -176,11 +187,20 @@ fn direction(ctx: &mut Context, index: usize, goal: &Goal, metric: &Metric, targ
     ctx.emit(f);
 }
 
+/// The baseline literal and its pointer suffix below `baseline`, when the file states one.
+fn baseline_literal(goal: &Goal) -> Option<(&'static str, Quantity)> {
+    match goal.baseline.as_ref()? {
+        Baseline::Number(q) => Some(("", *q)),
+        Baseline::Value(v) => Some(("/value", v.value)),
+        _ => None,
+    }
+}
+
 /// The baseline as a number, when the goal file states it (data baselines come later).
 fn baseline_value(goal: &Goal) -> Option<f64> {
     match goal.baseline.as_ref()? {
-        Baseline::Number(v) => Some(*v),
-        Baseline::Value(v) => Some(v.value),
+        Baseline::Number(q) => Some(q.value),
+        Baseline::Value(v) => Some(v.value.value),
         _ => None,
     }
 }
@@ -204,6 +224,20 @@ fn ambition(ctx: &mut Context, index: usize, goal: &Goal, target: &Target) {
     let Some(base) = baseline_value(goal) else {
         return;
     };
+    let relative_percent = matches!(target,
+        Target::Increase(q) | Target::Decrease(q) if q.kind == QuantityKind::Percent);
+    if relative_percent && base == 0.0 {
+        let f = ctx
+            .finding(
+                RuleId::MissingBaseline,
+                &goal_pointer(index, "baseline"),
+                "a relative target over a baseline of 0 asks for nothing",
+            )
+            .help("a percentage of nothing is nothing: use an absolute target such as `at_least: 500`")
+            .goal(goal);
+        ctx.emit(f);
+        return;
+    }
     let Some((lo, hi)) = target_band(target, Some(base)) else {
         return;
     };
@@ -227,7 +261,7 @@ fn ambition(ctx: &mut Context, index: usize, goal: &Goal, target: &Target) {
             ),
         )
         .help(
-            "an unreachable goal is ignored: set a step you can plan for, or explain it in `why:`",
+            "an unreachable goal is ignored: set a step you can plan for, or `allow: [ambitious-target]` if the leap is deliberate",
         )
     } else {
         return;

@@ -220,7 +220,7 @@ pub enum Delimiter {
     #[serde(rename = ";")]
     Semicolon,
     /// A tab.
-    #[serde(rename = "\t", alias = "tab")]
+    #[serde(rename = "\t")]
     Tab,
     /// `|`
     #[serde(rename = "|")]
@@ -446,8 +446,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Baseline {
-    /// `baseline: 12000`.
-    Number(f64),
+    /// `baseline: 12000` (or `"4.5%"` for a percent metric).
+    Number(Quantity),
     /// `baseline: {value: 12000}`.
     Value(BaselineValue),
     /// `baseline: {period: 2026-Q4}`.
@@ -461,7 +461,7 @@ pub enum Baseline {
 #[serde(deny_unknown_fields)]
 pub struct BaselineValue {
     /// The baseline value.
-    pub value: f64,
+    pub value: Quantity,
 }
 
 /// A baseline computed over a named period.

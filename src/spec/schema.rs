@@ -149,10 +149,17 @@ impl ErrorMapper<'_> {
                 };
                 vec![diag]
             }
-            ValidationErrorKind::Constant { expected_value } => vec![self.diag(
-                format!("`{}` must be {expected_value}", last_segment(here)),
-                self.spans.value(here),
-            )],
+            ValidationErrorKind::Constant { expected_value } => {
+                let found = error.instance();
+                let message = format!(
+                    "`{}` must be {expected_value}, found {found}",
+                    last_segment(here)
+                );
+                let diag = self
+                    .diag(message, self.spans.value(here))
+                    .label(format!("this is {}", a_an(json_type(found))));
+                vec![self.with_description(diag, parent_path(schema_path))]
+            }
             ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
                 let shown = error
                     .instance()
@@ -381,6 +388,7 @@ impl ErrorMapper<'_> {
         match (segments.as_slice(), goal) {
             ([], _) => "the goal file".into(),
             (["goals", _], Some(id)) => format!("goal `{id}`"),
+            (["goals", i], None) => format!("goal #{}", i.parse::<usize>().map_or(0, |i| i + 1)),
             (["goals", _, field, ..], Some(id)) => format!("`{field}` of goal `{id}`"),
             ([.., last], _) => format!("`{last}`"),
         }
@@ -460,13 +468,16 @@ fn parent_path(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
+/// The name of the value at `pointer`, for messages: `deadline`, `allow` entry 2, the goal file.
 fn last_segment(pointer: &str) -> String {
-    let seg = pointer.rsplit('/').next().unwrap_or("");
-    let seg = seg.replace("~1", "/").replace("~0", "~");
-    if seg.is_empty() {
-        "the goal file".into()
-    } else {
-        seg
+    let mut segments = pointer
+        .rsplit('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"));
+    let last = segments.next().unwrap_or_default();
+    match (last.parse::<usize>(), segments.next()) {
+        (Ok(i), Some(parent)) if !parent.is_empty() => format!("{parent}` entry `{}", i + 1),
+        _ if last.is_empty() => "the goal file".into(),
+        _ => last,
     }
 }
 
@@ -499,7 +510,8 @@ fn a_an(noun: &str) -> String {
 pub fn quote_list(items: &[&str]) -> String {
     items
         .iter()
-        .map(|i| format!("`{i}`"))
+        // Escaped, so that a tab delimiter shows as `\t` rather than as white space.
+        .map(|i| format!("`{}`", i.escape_debug()))
         .collect::<Vec<_>>()
         .join(", ")
 }
