@@ -189,13 +189,7 @@ impl ErrorMapper<'_> {
     ) -> Vec<Diagnostic> {
         let here = error.instance_path().as_str();
         let at_here = |e: &ValidationError| e.instance_path().as_str() == here;
-        let shape_mismatch = |e: &ValidationError| {
-            at_here(e)
-                && matches!(
-                    e.kind(),
-                    ValidationErrorKind::Type { .. } | ValidationErrorKind::Constant { .. }
-                )
-        };
+        let shape_mismatch = |e: &ValidationError| at_here(e) && is_shape_mismatch(e);
         let fitting: Vec<&Vec<ValidationError>> = branches
             .iter()
             .filter(|b| !b.iter().any(shape_mismatch))
@@ -213,7 +207,22 @@ impl ErrorMapper<'_> {
             vec![self.with_description_of(diag, &[owner])]
         };
         if fitting.is_empty() {
-            return self.const_choice(error, branches).unwrap_or_else(mismatch);
+            if let Some(diags) = self.const_choice(error, branches) {
+                return diags;
+            }
+            // An optional value (`anyOf: [X, null]`): the problem is inside X.
+            let not_null: Vec<&Vec<ValidationError>> =
+                branches.iter().filter(|b| !is_null_mismatch(b)).collect();
+            if let [branch] = not_null.as_slice()
+                && let [inner] = branch.as_slice()
+                && matches!(
+                    inner.kind(),
+                    ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+                )
+            {
+                return self.describe(inner);
+            }
+            return mismatch();
         }
         // A key that no fitting alternative knows is a typo: say so, with a suggestion.
         if let Some(object) = error.instance().as_object() {
@@ -433,6 +442,28 @@ impl ErrorMapper<'_> {
         };
         self.root.pointer(path).unwrap_or(&Value::Null)
     }
+}
+
+/// Whether the value has the wrong type for this schema altogether: a type or constant
+/// mismatch, or alternatives that all mismatch (a `Quantity` inside the `Baseline` forms).
+fn is_shape_mismatch(e: &ValidationError) -> bool {
+    let here = e.instance_path().as_str();
+    match e.kind() {
+        ValidationErrorKind::Type { .. } | ValidationErrorKind::Constant { .. } => true,
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            context.iter().all(|branch| {
+                branch
+                    .iter()
+                    .any(|b| b.instance_path().as_str() == here && is_shape_mismatch(b))
+            })
+        }
+        _ => false,
+    }
+}
+
+/// A branch that failed only because the value is not `null`.
+fn is_null_mismatch(branch: &[ValidationError]) -> bool {
+    matches!(branch, [e] if matches!(e.kind(), ValidationErrorKind::Type { kind: TypeKind::Single(t) } if t.to_string() == "null"))
 }
 
 fn is_unexpected(e: &ValidationError, key: &str) -> bool {
