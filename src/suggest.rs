@@ -32,6 +32,31 @@ pub fn nearest<'a>(
     scored.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
+/// `` `a`, `b`, `c` `` — escaped, so that a tab shows as `\t` rather than as white space.
+pub fn quote_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.as_ref().escape_debug()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A help line naming the candidates closest to `word` (`found` receives them quoted), or
+/// `none` when nothing is close enough to suggest.
+pub fn nearest_help<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    found: impl FnOnce(&str) -> String,
+    none: &str,
+) -> String {
+    let near = nearest(word, candidates, 3);
+    if near.is_empty() {
+        none.to_string()
+    } else {
+        found(&quote_list(&near))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

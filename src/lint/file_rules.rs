@@ -7,7 +7,7 @@ use crate::catalog::{CatalogProblem, ProblemKind, canonical_platform};
 use crate::rules::RuleId;
 use crate::spec::scalars::QuantityKind;
 use crate::spec::yaml::push_pointer;
-use crate::suggest::nearest;
+use crate::suggest::{nearest_help, quote_list as quote};
 
 pub(super) fn check(ctx: &mut Context, problems: &[CatalogProblem]) {
     catalog_problems(ctx, problems);
@@ -60,23 +60,12 @@ fn catalog_problems(ctx: &mut Context, problems: &[CatalogProblem]) {
 
 /// "did you mean …" for a metric id, listing the nearest catalog ids.
 pub(super) fn suggestion_for(ctx: &Context, id: &str) -> String {
-    let near = nearest(id, ctx.catalog.ids(), 3);
-    if near.is_empty() {
-        return "`goalpost metrics` lists the built-in metrics; define others under `metrics:`"
-            .to_string();
-    }
-    format!(
-        "nearest metrics: {}; `goalpost metrics` lists them all",
-        quote(&near)
+    nearest_help(
+        id,
+        ctx.catalog.ids(),
+        |near| format!("nearest metrics: {near}; `goalpost metrics` lists them all"),
+        "`goalpost metrics` lists the built-in metrics; define others under `metrics:`",
     )
-}
-
-pub(super) fn quote<S: AsRef<str>>(items: &[S]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{}`", i.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn timezones(ctx: &mut Context) {
@@ -287,21 +276,19 @@ pub(super) fn unknown_platform<'g>(
         .copied()
         .chain(declared)
         .collect();
-    let near = nearest(id, all.iter().copied(), 3);
+    let help = nearest_help(
+        id,
+        all.iter().copied(),
+        |near| format!("nearest: {near}; declare others under `platforms:`"),
+        "declare other platforms under `platforms:`",
+    );
     ctx.finding(
         RuleId::UnknownPlatform,
         pointer,
         format!("unknown platform `{id}`"),
     )
     .label("not a built-in or declared platform")
-    .help(if near.is_empty() {
-        "declare other platforms under `platforms:`".to_string()
-    } else {
-        format!(
-            "nearest: {}; declare others under `platforms:`",
-            quote(&near)
-        )
-    })
+    .help(help)
 }
 
 fn tolerance(ctx: &mut Context) {

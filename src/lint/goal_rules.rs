@@ -4,13 +4,13 @@ use std::collections::HashSet;
 
 use jiff::civil::Date as CivilDate;
 
-use super::file_rules::{is_known_platform, quote, suggestion_for, unknown_platform};
+use super::file_rules::{is_known_platform, suggestion_for, unknown_platform};
 use super::{Context, goal_pointer};
 use crate::catalog::{Aggregate, Metric};
 use crate::rules::RuleId;
 use crate::spec::model::{Baseline, Every, Goal};
 use crate::spec::time::{DateRange, PeriodError, goal_window, named_range, period_range};
-use crate::suggest::nearest;
+use crate::suggest::nearest_help;
 
 /// Windows longer than this get `long-horizon`.
 const LONG_HORIZON_DAYS: i64 = 366;
@@ -152,17 +152,12 @@ fn references(ctx: &mut Context, i: usize, goal: &Goal) {
     if let Some(objective) = &goal.objective
         && !model.objectives.contains_key(objective)
     {
-        let near = nearest(
+        let help = nearest_help(
             objective.as_str(),
             model.objectives.keys().map(|k| k.as_str()),
-            3,
+            |near| format!("declared objectives: {near}"),
+            "declare it under `objectives:` with a `kind` (revenue, cost, awareness, retention)",
         );
-        let help = if near.is_empty() {
-            "declare it under `objectives:` with a `kind` (revenue, cost, awareness, retention)"
-                .to_string()
-        } else {
-            format!("declared objectives: {}", quote(&near))
-        };
         findings.push(
             ctx.finding(
                 RuleId::UnknownObjective,
@@ -180,10 +175,11 @@ fn references(ctx: &mut Context, i: usize, goal: &Goal) {
                     .help("a composite goal cannot be its own member, directly or through other composites"),
             );
         } else if !model.goals.iter().any(|g| &g.id == member) {
-            let near = nearest(
+            let help = nearest_help(
                 member.as_str(),
                 model.goals.iter().map(|g| g.id.as_str()),
-                3,
+                |near| format!("nearest goal ids: {near}"),
+                "`all_of` lists ids of goals in this file",
             );
             findings.push(
                 ctx.finding(
@@ -191,11 +187,7 @@ fn references(ctx: &mut Context, i: usize, goal: &Goal) {
                     &pointer,
                     format!("`all_of` names unknown goal `{member}`"),
                 )
-                .help(if near.is_empty() {
-                    "`all_of` lists ids of goals in this file".to_string()
-                } else {
-                    format!("nearest goal ids: {}", quote(&near))
-                }),
+                .help(help),
             );
         }
     }

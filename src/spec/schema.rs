@@ -12,7 +12,7 @@ use super::model::GoalFile;
 use super::yaml::{SpanIndex, push_pointer};
 use crate::diag::{Diagnostic, Span};
 use crate::rules::RuleId;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, quote_list};
 
 /// The committed schema, as shipped in the binary and printed by `goalpost schema`.
 pub const SCHEMA_TEXT: &str = include_str!("../../specs/goalpost.schema.json");
@@ -535,14 +535,4 @@ fn a_an(noun: &str) -> String {
     } else {
         format!("a {noun}")
     }
-}
-
-/// `` `a`, `b`, `c` ``
-pub fn quote_list(items: &[&str]) -> String {
-    items
-        .iter()
-        // Escaped, so that a tab delimiter shows as `\t` rather than as white space.
-        .map(|i| format!("`{}`", i.escape_debug()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
