@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Validate goal files: JSON Schema and SMART lint rules, no data read.
     Validate(ValidateArgs),
+    /// Evaluate every goal against its exports and report a scorecard.
+    Check(CheckArgs),
     /// List the built-in metric catalog.
     Metrics(MetricsArgs),
     /// Print the goal file's JSON Schema.
@@ -38,6 +40,49 @@ pub struct ValidateArgs {
     pub format: ReportFormat,
     #[command(flatten)]
     pub levels: LevelArgs,
+}
+
+/// Arguments of `goalpost check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The goal file.
+    #[arg(default_value = "goals.yaml")]
+    pub file: PathBuf,
+    /// Judge the goals as of this date (YYYY-MM-DD; default: today in the file's time zone).
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Point a declared source at other files (repeatable).
+    #[arg(long = "data", value_name = "NAME=PATH")]
+    pub data: Vec<String>,
+    /// Output format on stdout.
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Also write a format to a file, atomically (repeatable), e.g. `markdown:scorecard.md`.
+    #[arg(short = 'o', long = "output", value_name = "FORMAT:PATH")]
+    pub outputs: Vec<String>,
+    /// A Markdown template to render instead of the built-in scorecard.
+    #[arg(long, value_name = "PATH")]
+    pub template: Option<PathBuf>,
+    /// Statuses that fail the check, comma-separated, or `none` (default: `defaults.fail_on`).
+    #[arg(long = "fail-on", value_name = "STATUS,...|none")]
+    pub fail_on: Option<String>,
+    #[command(flatten)]
+    pub levels: LevelArgs,
+}
+
+/// Formats of `goalpost check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A terminal scorecard.
+    Text,
+    /// The versioned JSON document (specs/check.schema.json).
+    Json,
+    /// The Markdown scorecard (templates/scorecard.md.j2 or --template).
+    Markdown,
+    /// JUnit XML, one test case per goal.
+    Junit,
+    /// GitHub workflow commands (annotations).
+    Github,
 }
 
 /// `--deny`, `--warn`, `--allow`: rule levels from the command line.
@@ -88,10 +133,14 @@ where
     use clap::{CommandFactory, FromArgMatches};
     let matches = Cli::command().get_matches_from(args);
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    if let (Command::Validate(args), Some(("validate", sub))) =
-        (&mut cli.command, matches.subcommand())
-    {
-        args.levels.ordered = ordered_levels(sub);
+    match (&mut cli.command, matches.subcommand()) {
+        (Command::Validate(args), Some(("validate", sub))) => {
+            args.levels.ordered = ordered_levels(sub);
+        }
+        (Command::Check(args), Some(("check", sub))) => {
+            args.levels.ordered = ordered_levels(sub);
+        }
+        _ => {}
     }
     cli
 }
@@ -122,6 +171,7 @@ fn ordered_levels(matches: &clap::ArgMatches) -> Vec<(crate::diag::Level, String
 pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Check(args) => commands::check::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),
         Command::Schema => commands::schema::run(),
     }

@@ -45,7 +45,7 @@ impl Level {
 }
 
 /// A byte range in a source file, with the 1-based line and column of its start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Span {
     /// Byte offsets of the highlighted text.
     #[serde(skip)]
@@ -57,7 +57,7 @@ pub struct Span {
 }
 
 /// One finding about one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// Stable kebab-case rule id (`unknown-metric`, `schema`, `yaml`).
     pub rule: RuleId,
@@ -165,7 +165,13 @@ impl DiagnosticRenderer {
                         .annotation(annotation),
                 )
             }
-            _ => Group::with_title(title)
+            // A position without the text (a line of a data export): `--> file:line:column`.
+            (Some(span), None) => Group::with_title(title).element(
+                annotate_snippets::Origin::path(diag.file.as_str())
+                    .line(span.line)
+                    .char_column(span.column),
+            ),
+            (None, _) => Group::with_title(title)
                 .element(annotate_snippets::Origin::path(diag.file.as_str())),
         };
         if let Some(help) = &diag.help {

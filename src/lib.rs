@@ -7,8 +7,11 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod data;
 pub mod diag;
+pub mod eval;
 pub mod lint;
+pub mod report;
 pub mod rules;
 pub mod spec;
 pub mod suggest;

@@ -99,6 +99,14 @@ rules! {
     UnusedObjective = "unused-objective", "-", Warn, true;
     /// The goal names no owner.
     NoOwner = "no-owner", "-", Off, true;
+    /// `check`: the newest data is older than `stale_after`.
+    Stale = "stale", "T", Warn, true;
+    /// `check`: the deadline passed before the data reached it.
+    Incomplete = "incomplete", "T", Warn, true;
+    /// `check`: a rate whose denominator is below `min_sample`.
+    SmallSample = "small-sample", "M", Warn, true;
+    /// `check`: an export cannot be read, a cell is malformed, or no source provides a metric.
+    Data = "data", "-", Error, false;
 }
 
 /// A plain string enum, so that editors complete rule ids and the `lint:` table rejects unknown

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns an [`crate::Outcome`].
 
+pub mod check;
 pub mod metrics;
 pub mod schema;
 pub mod validate;

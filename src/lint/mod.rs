@@ -129,8 +129,8 @@ impl<'g> Finding<'g> {
     }
 }
 
-/// `/goals/3/target`
-pub(crate) fn goal_pointer(index: usize, field: &str) -> String {
+/// `/goals/3/target`: the JSON pointer of a goal field (empty `field`: the goal itself).
+pub fn goal_pointer(index: usize, field: &str) -> String {
     if field.is_empty() {
         format!("/goals/{index}")
     } else {

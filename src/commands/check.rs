@@ -1,0 +1,312 @@
+//! `goalpost check [FILE]`: validate, read the exports, evaluate every goal as of a date, and
+//! report in one or more formats (SPEC §3, §5, §6). Exit codes: 0 all good, 1 a goal fails the
+//! check (or a data rule set to `error` fires), 2 could not run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use jiff::tz::TimeZone;
+
+use crate::Outcome;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::data::{self, DataError, InputFile};
+use crate::diag::{Diagnostic, DiagnosticRenderer, Level};
+use crate::eval::{self, Evaluator, Settings};
+use crate::lint::{self, Levels};
+use crate::report::build::{Inputs, build};
+use crate::report::{Document, github, junit, markdown, text};
+use crate::spec::model::Status;
+use crate::spec::{self, ParsedFile};
+
+/// Why `check` could not run: diagnostics to show (with the text they point into) or a message.
+struct Failure {
+    diagnostics: Vec<Diagnostic>,
+    source: Option<String>,
+    message: Option<String>,
+}
+
+impl Failure {
+    fn message(m: impl Into<String>) -> Self {
+        Failure {
+            diagnostics: Vec::new(),
+            source: None,
+            message: Some(m.into()),
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &CheckArgs) -> Outcome {
+    match check(args) {
+        Ok(outcome) => outcome,
+        Err(failure) => {
+            let renderer = renderer();
+            let mut err = anstream::stderr().lock();
+            for d in &failure.diagnostics {
+                let source = (d.file == args.file.display().to_string())
+                    .then_some(failure.source.as_deref())
+                    .flatten();
+                let _ = writeln!(err, "{}\n", renderer.render(d, source).trim_end());
+            }
+            let message = failure.message.unwrap_or_else(|| {
+                let errors = failure
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.level == Level::Error)
+                    .count();
+                format!(
+                    "check could not run: {errors} error{}",
+                    if errors == 1 { "" } else { "s" }
+                )
+            });
+            let _ = writeln!(err, "{message}");
+            Outcome::Failed
+        }
+    }
+}
+
+fn renderer() -> DiagnosticRenderer {
+    DiagnosticRenderer::new(
+        anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
+    )
+}
+
+fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
+    let overrides = super::validate::level_overrides(&args.levels)
+        .map_err(|m| Failure::message(format!("error: {m}")))?;
+    let fail_on_flag = args.fail_on.as_deref().map(parse_fail_on).transpose()?;
+    let outputs = parse_outputs(&args.outputs)?;
+    let template = read_template(args.template.as_deref())?;
+    let data_paths = parse_data(&args.data)?;
+
+    let parsed = spec::load(&args.file).map_err(|f| Failure {
+        source: f.source.map(|s| s.text),
+        diagnostics: f.diagnostics,
+        message: None,
+    })?;
+    let linted = lint::lint(&parsed, &overrides);
+    if linted.has_errors() {
+        return Err(Failure {
+            diagnostics: linted.diagnostics,
+            source: Some(parsed.source.text.clone()),
+            message: Some(
+                "check could not run: the goal file has errors (see `goalpost validate`)".into(),
+            ),
+        });
+    }
+    let model = &parsed.model;
+    let tz_name = model.timezone.clone().unwrap_or_else(|| "UTC".into());
+    let tz = TimeZone::get(&tz_name)
+        .map_err(|_| Failure::message(format!("error: unknown time zone `{tz_name}`")))?;
+    let as_of = match &args.as_of {
+        Some(text) => spec::scalars::Date::parse(text)
+            .map(|d| d.0)
+            .ok_or_else(|| {
+                Failure::message(format!(
+                    "error: --as-of `{text}` is not a date (YYYY-MM-DD)"
+                ))
+            })?,
+        None => jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date(),
+    };
+    let needs = eval::needs(&parsed, &linted.catalog);
+    let data = data::load(&parsed, &linted.catalog, &needs, &data_paths, &tz)
+        .map_err(|errors| data_failure(&parsed, &errors))?;
+    let unsourced = eval::unsourced(&parsed, &linted.catalog, &data, &needs);
+    if !unsourced.is_empty() {
+        return Err(data_failure(&parsed, &unsourced));
+    }
+
+    let levels = Levels::new(&model.lint, &overrides);
+    let evaluator = Evaluator {
+        parsed: &parsed,
+        catalog: &linted.catalog,
+        data: &data,
+        windows: &linted.windows,
+        settings: settings(&parsed, as_of),
+        levels: &levels,
+        dims: &needs.dims,
+    };
+    let mut lint_findings = linted.diagnostics.clone();
+    let outcomes: Vec<_> = model
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            evaluator.evaluate(i, g).map(|(outcome, findings)| {
+                lint_findings.extend(findings);
+                outcome
+            })
+        })
+        .collect();
+    lint_findings.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.line));
+    let data_rule_errors = lint_findings.iter().any(|d| d.level == Level::Error);
+    let doc = build(Inputs {
+        parsed: &parsed,
+        catalog: &linted.catalog,
+        data: &data,
+        outcomes: &outcomes,
+        lint: lint_findings,
+        as_of: as_of.to_string(),
+        timezone: tz_name,
+        fail_on: fail_on_flag.unwrap_or_else(|| {
+            model
+                .defaults
+                .fail_on
+                .clone()
+                .unwrap_or(vec![Status::OffTrack, Status::Missed])
+        }),
+        goal_file: InputFile::of_bytes(&parsed.source.display, parsed.source.text.as_bytes()),
+    });
+
+    report_lint(&doc, &parsed);
+    let template_ref = template.as_ref().map(|(n, s)| (n.as_str(), s.as_str()));
+    let stdout = render(&doc, args.format, template_ref)?;
+    let files = outputs
+        .iter()
+        .map(|(format, path)| render(&doc, *format, template_ref).map(|text| (path, text)))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (path, text) in files {
+        write_atomically(path, &text).map_err(Failure::message)?;
+    }
+    if !super::print_stdout(&stdout) {
+        return Ok(Outcome::Failed);
+    }
+    Ok(if doc.summary.failing > 0 || data_rule_errors {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn settings(parsed: &ParsedFile, as_of: jiff::civil::Date) -> Settings {
+    let d = &parsed.model.defaults;
+    Settings {
+        as_of,
+        tolerance: d.tolerance.map_or(0.1, |t| t.value),
+        stale_after: d.stale_after.map_or(7, |s| s.0),
+        min_sample: d.min_sample.map_or(100.0, |m| m as f64),
+    }
+}
+
+fn data_failure(parsed: &ParsedFile, errors: &[DataError]) -> Failure {
+    Failure {
+        diagnostics: errors.iter().map(|e| e.to_diagnostic(parsed)).collect(),
+        source: Some(parsed.source.text.clone()),
+        message: Some(format!(
+            "check could not run: {} data error{}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        )),
+    }
+}
+
+/// Lint findings go to stderr, like `validate` prints them.
+fn report_lint(doc: &Document, parsed: &ParsedFile) {
+    let renderer = renderer();
+    let mut err = anstream::stderr().lock();
+    for d in &doc.lint {
+        let _ = writeln!(
+            err,
+            "{}\n",
+            renderer.render(d, Some(&parsed.source.text)).trim_end()
+        );
+    }
+}
+
+fn render(
+    doc: &Document,
+    format: CheckFormat,
+    template: Option<(&str, &str)>,
+) -> Result<String, Failure> {
+    Ok(match format {
+        CheckFormat::Text => {
+            let color =
+                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            text::render(doc, color)
+        }
+        CheckFormat::Json => {
+            let mut s = serde_json::to_string_pretty(doc)
+                .map_err(|e| Failure::message(format!("error: {e}")))?;
+            s.push('\n');
+            s
+        }
+        CheckFormat::Markdown => markdown::render(doc, template)
+            .map_err(|e| Failure::message(format!("error: the template failed: {e}")))?,
+        CheckFormat::Junit => junit::render(doc),
+        CheckFormat::Github => github::render(doc),
+    })
+}
+
+fn parse_fail_on(text: &str) -> Result<Vec<Status>, Failure> {
+    if text.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|s| {
+            let s = s.trim();
+            serde_json::from_value(serde_json::Value::String(s.replace(' ', "_"))).map_err(|_| {
+                Failure::message(format!(
+                    "error: --fail-on: `{s}` is not a status (pending, no_data, achieved, on_track, at_risk, off_track, missed, or none)"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn parse_outputs(specs: &[String]) -> Result<Vec<(CheckFormat, PathBuf)>, Failure> {
+    use clap::ValueEnum;
+    specs
+        .iter()
+        .map(|spec| {
+            let (format, path) = spec.split_once(':').filter(|(_, p)| !p.is_empty()).ok_or_else(|| {
+                Failure::message(format!("error: -o `{spec}`: expected FORMAT:PATH, e.g. markdown:scorecard.md"))
+            })?;
+            let format = CheckFormat::from_str(format, true).map_err(|_| {
+                Failure::message(format!("error: -o `{spec}`: unknown format `{format}` (text, json, markdown, junit, github)"))
+            })?;
+            Ok((format, PathBuf::from(path)))
+        })
+        .collect()
+}
+
+fn parse_data(specs: &[String]) -> Result<IndexMap<String, PathBuf>, Failure> {
+    specs
+        .iter()
+        .map(|spec| {
+            spec.split_once('=')
+                .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+                .map(|(n, p)| (n.to_string(), PathBuf::from(p)))
+                .ok_or_else(|| {
+                    Failure::message(format!(
+                        "error: --data `{spec}`: expected NAME=PATH, e.g. instagram=exports/ig.csv"
+                    ))
+                })
+        })
+        .collect()
+}
+
+fn read_template(path: Option<&Path>) -> Result<Option<(String, String)>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::message(format!(
+            "error: cannot read the template {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Some((path.display().to_string(), text)))
+}
+
+/// Writes next to the target, syncs, then renames: readers never see half a file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| format!("error: cannot write {}: {e}", path.display());
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! Opening a CSV export: byte-order marks and UTF-16, a `sep=,` first line, description rows,
+//! `#` comment lines, delimiter sniffing, then a streaming reader of byte records positioned
+//! after the header.
+
+use std::io::{BufRead, BufReader, Cursor, Read};
+
+use super::error::DataError;
+
+/// A CSV file opened past its preamble and header.
+pub struct OpenedCsv {
+    /// Header cells, trimmed.
+    pub headers: Vec<String>,
+    /// Reader of the data rows.
+    pub reader: csv::Reader<Box<dyn BufRead>>,
+    /// Physical lines before the reader's first line (preamble and header).
+    pub line_offset: u64,
+}
+
+/// What the source says about the preamble.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvOptions {
+    /// `delimiter:` from the source.
+    pub delimiter: Option<u8>,
+    /// `skip_rows:` from the source.
+    pub skip_rows: u32,
+}
+
+/// Reads `file` (shown as `display`) up to the first data row.
+pub fn open(
+    file: impl Read + 'static,
+    display: &str,
+    options: CsvOptions,
+) -> Result<OpenedCsv, DataError> {
+    let mut input = decode(
+        BufReader::with_capacity(1 << 18, Box::new(file) as Box<dyn Read>),
+        display,
+    )?;
+    let mut line_offset = 0u64;
+    let next_line =
+        |input: &mut Box<dyn BufRead>, count: &mut u64| -> Result<Option<Vec<u8>>, DataError> {
+            let mut line = Vec::new();
+            let n = input
+                .read_until(b'\n', &mut line)
+                .map_err(|e| DataError::io(display, &e))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            *count += 1;
+            Ok(Some(line))
+        };
+    let empty = || DataError::at(display, None, "the export is empty: no header row");
+    let mut line = next_line(&mut input, &mut line_offset)?.ok_or_else(empty)?;
+    let mut delimiter = options.delimiter;
+    if let Some(d) = sep_line(&line) {
+        delimiter = delimiter.or(Some(d));
+        line = next_line(&mut input, &mut line_offset)?.ok_or_else(empty)?;
+    }
+    for _ in 0..options.skip_rows {
+        line = next_line(&mut input, &mut line_offset)?.ok_or_else(empty)?;
+    }
+    while is_blank_or_comment(&line) {
+        line = next_line(&mut input, &mut line_offset)?.ok_or_else(empty)?;
+    }
+    // A quoted header cell may hold a line break: read on until the quotes balance.
+    while line.iter().filter(|b| **b == b'"').count() % 2 == 1 {
+        match next_line(&mut input, &mut line_offset)? {
+            Some(more) => line.extend_from_slice(&more),
+            None => break,
+        }
+    }
+    let delimiter = delimiter.unwrap_or_else(|| sniff(&line));
+    let headers = parse_header(&line, delimiter, display, line_offset)?;
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .comment(Some(b'#'))
+        .from_reader(input);
+    Ok(OpenedCsv {
+        headers,
+        reader,
+        line_offset,
+    })
+}
+
+/// Strips a byte-order mark; UTF-16 files are decoded to UTF-8 in memory (such exports are
+/// small daily series).
+fn decode(
+    mut input: BufReader<Box<dyn Read>>,
+    display: &str,
+) -> Result<Box<dyn BufRead>, DataError> {
+    let head = input.fill_buf().map_err(|e| DataError::io(display, &e))?;
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        input.consume(3);
+        return Ok(Box::new(input));
+    }
+    let utf16 = match head {
+        [0xFF, 0xFE, ..] => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        [0xFE, 0xFF, ..] => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        let mut bytes = Vec::new();
+        input
+            .read_to_end(&mut bytes)
+            .map_err(|e| DataError::io(display, &e))?;
+        let units = bytes[2..].chunks_exact(2).map(|c| unit([c[0], c[1]]));
+        let text: String = char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        return Ok(Box::new(Cursor::new(text.into_bytes())));
+    }
+    if head.iter().take(8192).any(|b| *b == 0) {
+        return Err(DataError::at(
+            display,
+            None,
+            "this is not a text export: it holds NUL bytes",
+        )
+        .help("point the source at the CSV, JSON or NDJSON file the platform exported"));
+    }
+    Ok(Box::new(input))
+}
+
+/// `sep=;` (Excel's delimiter hint), possibly quoted.
+fn sep_line(line: &[u8]) -> Option<u8> {
+    let text = String::from_utf8_lossy(line);
+    let t = text.trim().trim_matches('"');
+    let rest = t.strip_prefix("sep=").or_else(|| t.strip_prefix("SEP="))?;
+    match rest.as_bytes() {
+        [] => Some(b','),
+        [d] => Some(*d),
+        _ => None,
+    }
+}
+
+fn is_blank_or_comment(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    t.is_empty() || t.starts_with(b"#")
+}
+
+/// The candidate delimiter that occurs most often outside quotes on the header line (`,` wins
+/// ties and single-column files).
+fn sniff(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for b in line {
+        if *b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = candidates.iter().position(|c| c == b) {
+            counts[i] += 1;
+        }
+    }
+    let best = (0..4)
+        .max_by_key(|i| (counts[*i], usize::MAX - i))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+fn parse_header(
+    line: &[u8],
+    delimiter: u8,
+    display: &str,
+    line_no: u64,
+) -> Result<Vec<String>, DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(line);
+    let mut record = csv::ByteRecord::new();
+    let ok = reader.read_byte_record(&mut record).map_err(|e| {
+        DataError::at(
+            display,
+            Some(line_no),
+            format!("the header row cannot be read: {e}"),
+        )
+    })?;
+    if !ok {
+        return Err(DataError::at(
+            display,
+            Some(line_no),
+            "the export has no header row",
+        ));
+    }
+    record
+        .iter()
+        .map(|cell| {
+            std::str::from_utf8(cell)
+                .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+                .map_err(|_| {
+                    DataError::at(display, Some(line_no), "the header row is not UTF-8 text").help(
+                        "is this a CSV export? Save it as UTF-8 (or UTF-16 with a byte-order mark)",
+                    )
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_the_most_frequent_delimiter_outside_quotes() {
+        assert_eq!(sniff(b"Date;Reach;\"a,b,c\"\n"), b';');
+        assert_eq!(sniff(b"Date\tReach\tLikes\n"), b'\t');
+        assert_eq!(sniff(b"Date,Reach\n"), b',');
+        assert_eq!(sniff(b"Date\n"), b',');
+    }
+
+    #[test]
+    fn reads_excel_separator_hints() {
+        assert_eq!(sep_line(b"sep=;\r\n"), Some(b';'));
+        assert_eq!(sep_line(b"\"sep=,\"\n"), Some(b','));
+        assert_eq!(sep_line(b"Date,Reach\n"), None);
+    }
+}

@@ -1,0 +1,410 @@
+//! Stage 3 of the pipeline: read every declared source once — CSV, JSON or NDJSON, one file or a
+//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources").
+
+mod cells;
+mod csv_reader;
+mod error;
+mod hashing;
+mod json_reader;
+mod layout;
+pub mod presets;
+pub mod table;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use jiff::tz::TimeZone;
+
+pub use cells::{CellError, DateFormat, NumberFormat, is_missing, parse_date, parse_number};
+pub use error::DataError;
+pub use hashing::InputFile;
+pub use layout::{normalize, platform_id};
+pub use table::{Day, Interner, Series, Table, day_date, day_number};
+
+use crate::catalog::Catalog;
+use crate::spec::ParsedFile;
+use crate::spec::model::{DecimalSign, Delimiter, Source, SourceFormat, Totals};
+use layout::{Counts, FileLayout, Ingest, SourcePlan};
+
+/// What the goals need from the data, so that unused columns are never parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    /// Metric ids read from columns (a goal's metric and, through formulas, its inputs).
+    pub metrics: BTreeSet<String>,
+    /// Dimension columns `where:` filters name (normalized).
+    pub dims: Vec<String>,
+}
+
+/// One source after reading.
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    /// Source id.
+    pub id: String,
+    /// Files read, as shown to the user.
+    pub files: Vec<String>,
+    /// Daily activity or lifetime totals.
+    pub totals: Totals,
+    /// Every metric a column of the source maps to (needed or not), in column order.
+    pub provides: Vec<String>,
+    /// The data.
+    pub table: Table,
+    /// Which of [`Table::dims`] some file of the source has.
+    pub dims_present: Vec<bool>,
+    /// Rows stored.
+    pub rows: u64,
+    /// Malformed rows skipped.
+    pub skipped_rows: u64,
+    /// Total rows dropped.
+    pub total_rows: u64,
+}
+
+impl LoadedSource {
+    /// Whether the source has a column for `metric`.
+    pub fn provides(&self, metric: &str) -> bool {
+        self.provides.iter().any(|m| m == metric)
+    }
+}
+
+/// Every source, read.
+#[derive(Debug, Clone, Default)]
+pub struct DataSet {
+    /// Sources in declaration order.
+    pub sources: Vec<LoadedSource>,
+    /// Every export read, with size and SHA-256.
+    pub inputs: Vec<InputFile>,
+}
+
+/// Reads every source of `parsed`. `paths` replaces a source's path (`--data NAME=PATH`).
+/// Sources are read independently; every failing source contributes its first error.
+pub fn load(
+    parsed: &ParsedFile,
+    catalog: &Catalog,
+    needs: &Needs,
+    paths: &IndexMap<String, PathBuf>,
+    file_tz: &TimeZone,
+) -> Result<DataSet, Vec<DataError>> {
+    let mut set = DataSet::default();
+    let mut errors = Vec::new();
+    for (id, source) in &parsed.model.sources {
+        let files = match paths.get(id.as_str()) {
+            Some(p) => expand(&p.display().to_string(), Path::new(""))
+                .map_err(|e| e.declared_at(format!("/sources/{id}"))),
+            None => expand(&source.path, &parsed.source.dir)
+                .map_err(|e| e.declared_at(format!("/sources/{id}/path"))),
+        };
+        let loaded = files.and_then(|files| {
+            let plan = plan(id.as_str(), source, file_tz)?;
+            load_source(&plan, &files, catalog, needs, &mut set.inputs)
+        });
+        match loaded {
+            Ok(s) => set.sources.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The files a path or glob names, sorted; none is an error.
+fn expand(pattern: &str, dir: &Path) -> Result<Vec<PathBuf>, DataError> {
+    let full = dir.join(pattern);
+    let shown = full.display().to_string();
+    if !pattern.contains(['*', '?', '[']) {
+        return if full.is_file() {
+            Ok(vec![full])
+        } else {
+            Err(DataError::at(&shown, None, format!("the export `{shown}` does not exist"))
+                .help("check `path:` (relative to the goal file), or point the source elsewhere with `--data NAME=PATH`"))
+        };
+    }
+    let mut files: Vec<PathBuf> = glob::glob(&shown)
+        .map_err(|e| {
+            DataError::at(
+                &shown,
+                None,
+                format!("`{pattern}` is not a valid glob: {}", e.msg),
+            )
+        })?
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(
+            DataError::at(&shown, None, format!("no file matches `{shown}`")).help(
+                "check `path:` (relative to the goal file); `*` matches within one directory",
+            ),
+        );
+    }
+    Ok(files)
+}
+
+fn plan<'a>(
+    id: &'a str,
+    source: &'a Source,
+    file_tz: &TimeZone,
+) -> Result<SourcePlan<'a>, DataError> {
+    let preset = match &source.preset {
+        Some(name) => Some(presets::get(name).ok_or_else(|| {
+            DataError::at(&source.path, None, format!("there is no preset `{name}`"))
+                .help(format!(
+                    "presets: {}",
+                    crate::suggest::quote_list(&presets::names())
+                ))
+                .declared_at(format!("/sources/{id}/preset"))
+        })?),
+        None => None,
+    };
+    let mut columns: Vec<(String, String)> = source
+        .columns
+        .iter()
+        .map(|(h, m)| (normalize(h), m.as_str().to_string()))
+        .collect();
+    let mut date_headers = vec!["date".to_string(), "day".into(), "datum".into()];
+    let mut skip_matching: Vec<String> = source
+        .skip_rows_matching
+        .iter()
+        .map(|s| s.trim().to_lowercase())
+        .collect();
+    let mut strftime = source.date_format.clone();
+    if let Some(p) = preset {
+        columns.extend(
+            p.columns
+                .iter()
+                .map(|(h, m)| (normalize(h), (*m).to_string())),
+        );
+        date_headers.splice(0..0, p.date_columns.iter().map(|d| normalize(d)));
+        skip_matching.extend(p.skip_rows_matching.iter().map(|s| s.to_lowercase()));
+        strftime = strftime.or(p.date_format.map(str::to_string));
+    }
+    let source_tz = match &source.timezone {
+        Some(name) => TimeZone::get(name).map_err(|_| {
+            DataError::at(
+                &source.path,
+                None,
+                format!("`{name}` is not an IANA time zone"),
+            )
+            .declared_at(format!("/sources/{id}/timezone"))
+        })?,
+        None => file_tz.clone(),
+    };
+    Ok(SourcePlan {
+        id,
+        source,
+        columns,
+        user_columns: source.columns.keys().cloned().collect(),
+        date_headers,
+        skip_matching,
+        number: NumberFormat {
+            decimal: if source.decimal == Some(DecimalSign::Comma) {
+                b','
+            } else {
+                b'.'
+            },
+        },
+        dates: DateFormat {
+            strftime,
+            source_tz,
+            file_tz: file_tz.clone(),
+        },
+    })
+}
+
+/// One file of a source, opened, with its rows still to read.
+enum Opened {
+    Csv(csv_reader::OpenedCsv),
+    Json(json_reader::JsonRows),
+}
+
+impl Opened {
+    fn headers(&self) -> &[String] {
+        match self {
+            Opened::Csv(c) => &c.headers,
+            Opened::Json(j) => &j.headers,
+        }
+    }
+}
+
+fn load_source(
+    plan: &SourcePlan,
+    files: &[PathBuf],
+    catalog: &Catalog,
+    needs: &Needs,
+    inputs: &mut Vec<InputFile>,
+) -> Result<LoadedSource, DataError> {
+    let source = plan.source;
+    let mut table = Table::new(Vec::new(), needs.dims.clone());
+    // Phase 1: open every file and resolve its columns, so the table's metric slots are known
+    // before the first row is stored.
+    let mut opened = Vec::new();
+    for path in files {
+        let display = path.display().to_string();
+        let mut hasher = hashing::Hashing::open(path, &display)?;
+        let file = open(path, &display, source, &mut hasher)?;
+        let layout = layout::resolve(
+            plan,
+            file.headers(),
+            catalog,
+            &needs.dims,
+            &display,
+            &mut table,
+        )?;
+        opened.push((display, hasher, file, layout));
+    }
+    let mut provides: Vec<String> = Vec::new();
+    for (_, _, _, layout) in &opened {
+        for m in layout.metric_ids() {
+            if !provides.iter().any(|p| p == m) {
+                provides.push(m.to_string());
+            }
+        }
+    }
+    if source.layout == Some(crate::spec::model::Layout::Long) {
+        provides = needs.metrics.iter().cloned().collect();
+    }
+    table.metrics = provides
+        .iter()
+        .filter(|m| needs.metrics.contains(*m))
+        .cloned()
+        .collect();
+    let dims_present = (0..needs.dims.len())
+        .map(|i| opened.iter().any(|(_, _, _, l)| l.has_dim(i)))
+        .collect();
+    // Phase 2: stream the rows.
+    let mut counts = Counts::default();
+    let mut shown = Vec::new();
+    for (display, hasher, file, layout) in opened {
+        let c = read_rows(plan, &layout, catalog, &display, file, &mut table)?;
+        counts.rows += c.rows;
+        counts.skipped += c.skipped;
+        counts.totals += c.totals;
+        inputs.push(hasher.finish()?);
+        shown.push(display);
+    }
+    if source.layout == Some(crate::spec::model::Layout::Long) {
+        provides = long_metrics_seen(&table);
+    }
+    Ok(LoadedSource {
+        id: plan.id.to_string(),
+        files: shown,
+        totals: source.totals.unwrap_or(Totals::Daily),
+        provides,
+        table,
+        dims_present,
+        rows: counts.rows,
+        skipped_rows: counts.skipped,
+        total_rows: counts.totals,
+    })
+}
+
+/// A long layout provides the metrics that actually occur in its metric column.
+fn long_metrics_seen(table: &Table) -> Vec<String> {
+    let slots = table.metrics.len();
+    table
+        .metrics
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| {
+            table.series.iter().any(|s| {
+                s.day_range()
+                    .is_some_and(|(a, b)| (a..=b).any(|d| s.value(d, *slot, slots).is_some()))
+            })
+        })
+        .map(|(_, m)| m.clone())
+        .collect()
+}
+
+fn open(
+    path: &Path,
+    display: &str,
+    source: &Source,
+    hasher: &mut hashing::Hashing,
+) -> Result<Opened, DataError> {
+    match format_of(path, source) {
+        SourceFormat::Csv => {
+            let options = csv_reader::CsvOptions {
+                delimiter: source.delimiter.map(delimiter_byte),
+                skip_rows: source.skip_rows.unwrap_or(0),
+            };
+            csv_reader::open(hasher.reader()?, display, options).map(Opened::Csv)
+        }
+        SourceFormat::Json => {
+            json_reader::read_array(&hasher.read_all()?, display).map(Opened::Json)
+        }
+        SourceFormat::Ndjson => {
+            json_reader::read_lines(&hasher.read_all()?, display).map(Opened::Json)
+        }
+    }
+}
+
+fn format_of(path: &Path, source: &Source) -> SourceFormat {
+    if let Some(f) = source.format {
+        return f;
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .as_deref()
+    {
+        Some("json") => SourceFormat::Json,
+        Some("ndjson" | "jsonl") => SourceFormat::Ndjson,
+        _ => SourceFormat::Csv,
+    }
+}
+
+fn delimiter_byte(d: Delimiter) -> u8 {
+    match d {
+        Delimiter::Comma => b',',
+        Delimiter::Semicolon => b';',
+        Delimiter::Tab => b'\t',
+        Delimiter::Pipe => b'|',
+    }
+}
+
+fn read_rows(
+    plan: &SourcePlan,
+    layout: &FileLayout,
+    catalog: &Catalog,
+    display: &str,
+    file: Opened,
+    table: &mut Table,
+) -> Result<Counts, DataError> {
+    let mut ingest = Ingest::new(plan, layout, catalog, display, table);
+    match file {
+        Opened::Csv(mut csv) => {
+            let mut record = csv::ByteRecord::new();
+            loop {
+                let more = csv
+                    .reader
+                    .read_byte_record(&mut record)
+                    .map_err(|e| csv_error(&e, display, csv.line_offset))?;
+                if !more {
+                    break;
+                }
+                let line = csv.line_offset + record.position().map_or(0, csv::Position::line);
+                ingest.row(table, &record, line)?;
+            }
+        }
+        Opened::Json(json) => {
+            for (line, cells) in json.rows {
+                let record: csv::ByteRecord =
+                    cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
+                ingest.row(table, &record, line)?;
+            }
+        }
+    }
+    Ok(ingest.counts)
+}
+
+fn csv_error(e: &csv::Error, display: &str, offset: u64) -> DataError {
+    let line = e.position().map(|p| offset + p.line());
+    match e.kind() {
+        csv::ErrorKind::Io(io) => DataError::io(display, io),
+        _ => DataError::at(display, line, format!("the CSV cannot be read: {e}")),
+    }
+}

@@ -1,0 +1,529 @@
+//! Stage 4 of the pipeline: every goal judged against the data as of a date (SPEC §2–3;
+//! docs/evaluation.md is the arithmetic). Deterministic: same data and as-of, same result.
+
+mod buckets;
+pub mod judge;
+pub mod values;
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date as CivilDate;
+
+use crate::catalog::{Aggregate, Catalog, Metric, Unit};
+use crate::data::{DataError, DataSet, Day, Needs, day_date, day_number, normalize};
+use crate::diag::{Diagnostic, Level};
+use crate::lint::{Levels, goal_pointer};
+use crate::rules::RuleId;
+use crate::spec::ParsedFile;
+use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
+use crate::spec::scalars::QuantityKind;
+use crate::spec::time::{GoalWindow, period_range};
+use judge::{Band, Frame, Judgement, Rules, judge};
+use values::{Selection, Values};
+
+/// Settings of one evaluation.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The as-of date D.
+    pub as_of: CivilDate,
+    /// At-risk band as a fraction of the target.
+    pub tolerance: f64,
+    /// Days after which data is stale.
+    pub stale_after: u32,
+    /// Smallest denominator a rate is trusted on.
+    pub min_sample: f64,
+}
+
+/// A goal's baseline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BaselineValue {
+    /// The value; `None` when the data gives none.
+    pub value: Option<f64>,
+    /// The window of a baseline computed from data.
+    pub window: Option<(Day, Day)>,
+}
+
+/// What the evaluation found about one goal.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The judged window's numbers and status.
+    pub judgement: Judgement,
+    /// Window start actually used (the data start for open windows).
+    pub start: Option<Day>,
+    /// Deadline of the judged window (rolling: its end).
+    pub end: Option<Day>,
+    /// Whether the start came from the data.
+    pub open_start: bool,
+    /// The baseline, when the goal has one.
+    pub baseline: Option<BaselineValue>,
+    /// The target band.
+    pub band: Option<Band>,
+    /// L.
+    pub data_end: Option<Day>,
+    /// Daily values over the observed window.
+    pub daily: Option<(Day, Vec<Option<f64>>)>,
+    /// Recurring goals: every bucket with its judgement.
+    pub buckets: Option<Vec<(Day, Day, Judgement)>>,
+    /// Recurring goals: achieved closed buckets in a row.
+    pub streak: Option<usize>,
+}
+
+/// What the goals need from the data: each goal's metric and its formula inputs, transitively,
+/// and the `where:` columns.
+pub fn needs(parsed: &ParsedFile, catalog: &Catalog) -> Needs {
+    let mut metrics = BTreeSet::new();
+    let mut stack: Vec<String> = parsed
+        .model
+        .goals
+        .iter()
+        .filter_map(|g| g.metric.as_ref().map(|m| m.as_str().to_string()))
+        .collect();
+    while let Some(m) = stack.pop() {
+        if !metrics.insert(m.clone()) {
+            continue;
+        }
+        if let Some(expr) = catalog.get(&m).and_then(|d| d.expr.as_ref()) {
+            stack.extend(expr.inputs().iter().map(|s| s.to_string()));
+        }
+    }
+    let mut dims: Vec<String> = Vec::new();
+    for goal in &parsed.model.goals {
+        for column in goal.filter.keys() {
+            let d = normalize(column);
+            if !dims.contains(&d) {
+                dims.push(d);
+            }
+        }
+    }
+    Needs { metrics, dims }
+}
+
+/// Goals whose metric no source provides (directly or through a formula), and `where:`
+/// columns no source of the metric has: `check` cannot run (exit 2).
+pub fn unsourced(
+    parsed: &ParsedFile,
+    catalog: &Catalog,
+    data: &DataSet,
+    needs: &Needs,
+) -> Vec<DataError> {
+    let mut errors = Vec::new();
+    for (index, goal) in parsed.model.goals.iter().enumerate() {
+        let Some(metric) = &goal.metric else { continue };
+        let values = Values::new(catalog, data, Selection::default());
+        if let Some(missing) = first_unsourced(&values, catalog, metric.as_str(), 0) {
+            let why = if missing == metric.as_str() {
+                format!("no source provides `{missing}`")
+            } else {
+                format!("no source provides `{missing}`, which `{metric}` is computed from")
+            };
+            errors.push(
+                DataError::at(&parsed.source.display, None, format!("goal `{}`: {why}", goal.id))
+                    .help(format!(
+                        "map a column to `{missing}` with `columns:` in a source (header → metric id), or name a column `{missing}`"
+                    ))
+                    .declared_at(goal_pointer(index, "metric")),
+            );
+            continue;
+        }
+        for column in goal.filter.keys() {
+            let dim = needs.dims.iter().position(|d| *d == normalize(column));
+            let has = data
+                .sources
+                .iter()
+                .any(|s| dim.is_some_and(|i| s.dims_present.get(i).copied().unwrap_or(false)));
+            if !has {
+                errors.push(
+                    DataError::at(
+                        &parsed.source.display,
+                        None,
+                        format!(
+                            "goal `{}`: no source has a column `{column}` to filter on",
+                            goal.id
+                        ),
+                    )
+                    .help("`where:` filters on columns of the exports; check the column name")
+                    .declared_at(format!(
+                        "{}/{}",
+                        goal_pointer(index, "where"),
+                        column
+                    )),
+                );
+            }
+        }
+    }
+    errors
+}
+
+fn first_unsourced<'a>(
+    values: &Values,
+    catalog: &'a Catalog,
+    metric: &'a str,
+    depth: usize,
+) -> Option<&'a str> {
+    if values.provided(metric) || depth > 64 {
+        return None;
+    }
+    let Some(expr) = catalog.get(metric).and_then(|m| m.expr.as_ref()) else {
+        return Some(metric);
+    };
+    expr.inputs()
+        .into_iter()
+        .find_map(|input| first_unsourced(values, catalog, input, depth + 1))
+}
+
+/// Evaluates every non-composite goal; composites follow from their members.
+pub struct Evaluator<'a> {
+    /// The goal file.
+    pub parsed: &'a ParsedFile,
+    /// Its catalog.
+    pub catalog: &'a Catalog,
+    /// The data.
+    pub data: &'a DataSet,
+    /// Each goal's window from the file.
+    pub windows: &'a [Option<GoalWindow>],
+    /// Settings.
+    pub settings: Settings,
+    /// Rule levels, for data-dependent findings.
+    pub levels: &'a Levels,
+    /// Dimension columns loaded.
+    pub dims: &'a [String],
+}
+
+impl Evaluator<'_> {
+    /// Judges goal `index`; `None` for composites.
+    pub fn evaluate(&self, index: usize, goal: &Goal) -> Option<(Outcome, Vec<Diagnostic>)> {
+        let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;
+        let values = Values::new(self.catalog, self.data, Selection::of(goal, self.dims));
+        let window = self
+            .windows
+            .get(index)
+            .copied()
+            .flatten()
+            .unwrap_or_default();
+        let as_of = day_number(self.settings.as_of);
+        let range = values.data_range(&metric.id);
+        let data_end = range.map(|r| r.1);
+        let is_sum = metric.aggregate == Aggregate::Sum;
+        let value = |a: Day, b: Day| values.value(&metric.id, a, b);
+
+        let (start, end, open_start) = match self.frame_bounds(goal, window, as_of, range) {
+            Some(b) => b,
+            None => {
+                // An open window with no data at all: nothing to judge.
+                let mut outcome = empty_outcome(Status::NoData);
+                outcome.data_end = data_end;
+                return Some((outcome, Vec::new()));
+            }
+        };
+        let baseline = self.baseline(goal, range, &value);
+        let base_value = baseline.and_then(|b| b.value);
+        let band = goal.target.as_ref().and_then(|t| band(t, base_value));
+        let mut outcome = Outcome {
+            start: Some(start),
+            end: Some(end),
+            open_start,
+            baseline,
+            band,
+            data_end,
+            ..empty_outcome(Status::NoData)
+        };
+        let baseline_missing = baseline.is_some_and(|b| b.value.is_none());
+        let Some(band) = band.filter(|_| !baseline_missing) else {
+            outcome.judgement.status = if as_of < start {
+                Status::Pending
+            } else {
+                Status::NoData
+            };
+            return Some((outcome, Vec::new()));
+        };
+        let rules = Rules {
+            is_sum,
+            cumulative: is_sum && goal.rolling.is_none(),
+            band,
+            baseline: base_value,
+            tolerance: self.settings.tolerance,
+        };
+        let frame = Frame {
+            start,
+            end,
+            as_of,
+            data_end,
+        };
+        match goal.every {
+            Some(every) => {
+                let all = buckets::buckets(start, end, every)
+                    .into_iter()
+                    .map(|(a, b)| {
+                        (
+                            a,
+                            b,
+                            judge(
+                                Frame {
+                                    start: a,
+                                    end: b,
+                                    ..frame
+                                },
+                                rules,
+                                value,
+                            ),
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                let current = all
+                    .iter()
+                    .position(|(a, b, _)| *a <= as_of && as_of <= *b)
+                    .unwrap_or(if as_of < start {
+                        0
+                    } else {
+                        all.len().saturating_sub(1)
+                    });
+                let mut judgement = all
+                    .get(current)
+                    .map_or(Judgement::default_pending(), |b| b.2);
+                let closed = all.iter().filter(|(_, b, _)| *b < as_of);
+                if goal.pass == Some(Pass::All)
+                    && closed.clone().any(|(_, _, j)| j.status == Status::Missed)
+                {
+                    judgement.status = Status::Missed;
+                }
+                outcome.streak = Some(
+                    all.iter()
+                        .filter(|(_, b, _)| *b < as_of)
+                        .rev()
+                        .take_while(|(_, _, j)| j.status == Status::Achieved)
+                        .count(),
+                );
+                if let Some((a, b, _)) = all.get(current) {
+                    outcome.daily = daily(
+                        &values,
+                        &metric.id,
+                        *a,
+                        judgement.observed_end.unwrap_or(*b).min(*b),
+                    );
+                }
+                outcome.judgement = judgement;
+                outcome.buckets = Some(all);
+            }
+            None => {
+                outcome.judgement = judge(frame, rules, value);
+                if let Some(o) = outcome.judgement.observed_end {
+                    outcome.daily = daily(&values, &metric.id, start, o);
+                }
+            }
+        }
+        let findings = self.warnings(index, goal, metric, &values, &outcome);
+        Some((outcome, findings))
+    }
+
+    /// `(start, end, open_start)` of the window judged.
+    fn frame_bounds(
+        &self,
+        goal: &Goal,
+        window: GoalWindow,
+        as_of: Day,
+        range: Option<(Day, Day)>,
+    ) -> Option<(Day, Day, bool)> {
+        if let Some(days) = goal.rolling {
+            let deadline = window.deadline.map(day_number);
+            let end = match deadline {
+                Some(d) if as_of > d => d,
+                _ => as_of,
+            };
+            return Some((end - days.0 as Day + 1, end, false));
+        }
+        let end = day_number(window.deadline?);
+        match window.start {
+            Some(s) => Some((day_number(s), end, false)),
+            None => range.map(|(first, _)| (first, end, true)),
+        }
+    }
+
+    /// The baseline value and, for one computed from data, its window.
+    fn baseline(
+        &self,
+        goal: &Goal,
+        range: Option<(Day, Day)>,
+        value: &impl Fn(Day, Day) -> Option<f64>,
+    ) -> Option<BaselineValue> {
+        let window = match goal.baseline.as_ref()? {
+            Baseline::Number(q) => {
+                return Some(BaselineValue {
+                    value: Some(q.value),
+                    window: None,
+                });
+            }
+            Baseline::Value(v) => {
+                return Some(BaselineValue {
+                    value: Some(v.value.value),
+                    window: None,
+                });
+            }
+            Baseline::Period(p) => {
+                let r = period_range(&p.period).ok()?;
+                (day_number(r.start), day_number(r.end))
+            }
+            Baseline::Range(r) => (day_number(r.start.0), day_number(r.end.0)),
+        };
+        // A baseline window the exports do not reach has no value (not a real zero).
+        let covered = range.is_some_and(|(first, last)| window.0 <= last && window.1 >= first);
+        Some(BaselineValue {
+            value: covered.then(|| value(window.0, window.1)).flatten(),
+            window: Some(window),
+        })
+    }
+
+    /// Data-dependent findings about the goal: stale, incomplete, small-sample, no baseline.
+    fn warnings(
+        &self,
+        index: usize,
+        goal: &Goal,
+        metric: &Metric,
+        values: &Values,
+        outcome: &Outcome,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let as_of = day_number(self.settings.as_of);
+        let pointer = goal_pointer(index, "");
+        let j = &outcome.judgement;
+        let mut emit = |rule: RuleId, message: String, help: &str| {
+            let level = self.levels.level(rule, &goal.allow);
+            if level != Level::Off {
+                let span = self
+                    .parsed
+                    .spans
+                    .value(&goal_pointer(index, "id"))
+                    .or_else(|| self.parsed.spans.value(&pointer));
+                out.push(
+                    Diagnostic::new(rule, &self.parsed.source.display, message)
+                        .level(level)
+                        .at(span)
+                        .help(help)
+                        .goal(Some(goal.id.as_str())),
+                );
+            }
+        };
+        if j.status == Status::Pending {
+            return out;
+        }
+        if let Some(l) = outcome.data_end {
+            let age = as_of - l;
+            if age > self.settings.stale_after as Day {
+                emit(
+                    RuleId::Stale,
+                    format!(
+                        "goal `{}`: the newest data is from {}, {age} days before {} (stale_after: {}d)",
+                        goal.id,
+                        day_date(l),
+                        self.settings.as_of,
+                        self.settings.stale_after
+                    ),
+                    "export fresh data, or raise `defaults.stale_after`",
+                );
+            }
+            if let Some(end) = outcome.end
+                && goal.rolling.is_none()
+                && as_of > end
+                && l < end
+            {
+                emit(
+                    RuleId::Incomplete,
+                    format!(
+                        "goal `{}`: the deadline {} passed but the data ends {}; judged on incomplete data",
+                        goal.id,
+                        day_date(end),
+                        day_date(l)
+                    ),
+                    "export the data up to the deadline to settle the goal",
+                );
+            }
+        }
+        let rate = matches!(metric.unit, Unit::Percent | Unit::Factor);
+        if rate && let (Some(start), Some(o)) = (outcome.start, j.observed_end) {
+            let start = outcome
+                .buckets
+                .as_ref()
+                .and_then(|b| b.iter().find(|(a, e, _)| *a <= o && o <= *e).map(|x| x.0))
+                .unwrap_or(start);
+            if let Some(den) = values.denominator(metric, start, o)
+                && den < self.settings.min_sample
+            {
+                emit(
+                    RuleId::SmallSample,
+                    format!(
+                        "goal `{}`: `{}` rests on a denominator of {} (min_sample: {})",
+                        goal.id,
+                        metric.id,
+                        crate::spec::scalars::format_number(den),
+                        self.settings.min_sample
+                    ),
+                    "a rate over a small sample swings by chance; widen the window or lower `defaults.min_sample`",
+                );
+            }
+        }
+        out
+    }
+}
+
+impl Judgement {
+    fn default_pending() -> Judgement {
+        empty_outcome(Status::Pending).judgement
+    }
+}
+
+fn empty_outcome(status: Status) -> Outcome {
+    Outcome {
+        judgement: Judgement {
+            status,
+            actual: None,
+            projected: None,
+            expected: None,
+            progress: None,
+            needed_per_day: None,
+            eta: None,
+            observed_end: None,
+            observed_days: 0,
+        },
+        start: None,
+        end: None,
+        open_start: false,
+        baseline: None,
+        band: None,
+        data_end: None,
+        daily: None,
+        buckets: None,
+        streak: None,
+    }
+}
+
+fn daily(values: &Values, metric: &str, a: Day, b: Day) -> Option<(Day, Vec<Option<f64>>)> {
+    (a <= b).then(|| (a, values.daily(metric, a, b)))
+}
+
+/// The target as a band, given the baseline value (docs/evaluation.md, "Baselines and targets").
+pub fn band(target: &Target, baseline: Option<f64>) -> Option<Band> {
+    let apply = |q: &crate::spec::scalars::Quantity, b: f64, sign: f64| match q.kind {
+        QuantityKind::Percent => b * (1.0 + sign * q.value),
+        QuantityKind::Number | QuantityKind::Points => b + sign * q.value,
+    };
+    let (low, high) = match target {
+        Target::AtLeast(q) => (q.value, f64::INFINITY),
+        Target::AtMost(q) => (f64::NEG_INFINITY, q.value),
+        Target::Increase(q) => (apply(q, baseline?, 1.0), f64::INFINITY),
+        Target::Decrease(q) => (f64::NEG_INFINITY, apply(q, baseline?, -1.0)),
+        Target::Between([lo, hi]) => (lo.value, hi.value),
+    };
+    Some(Band { low, high })
+}
+
+/// Order from worst to best, for composites and the scorecard.
+pub fn severity_rank(status: Status) -> u8 {
+    match status {
+        Status::Missed => 0,
+        Status::OffTrack => 1,
+        Status::AtRisk => 2,
+        Status::NoData => 3,
+        Status::Pending => 4,
+        Status::OnTrack => 5,
+        Status::Achieved => 6,
+    }
+}

@@ -1,0 +1,345 @@
+//! From the evaluation to the [`Document`]: every goal's numbers and dates as JSON-friendly
+//! values, composites resolved from their members, objectives and summary counts.
+
+use indexmap::IndexMap;
+
+use super::document::*;
+use crate::catalog::{Catalog, Metric, Unit};
+use crate::data::{DataSet, InputFile, day_date};
+use crate::diag::{Diagnostic, Level};
+use crate::eval::{Outcome, severity_rank};
+use crate::lint::goal_pointer;
+use crate::spec::ParsedFile;
+use crate::spec::model::{FilterValue, Goal, Severity, Status, Target};
+
+/// Everything the document is built from.
+pub struct Inputs<'a> {
+    /// The goal file.
+    pub parsed: &'a ParsedFile,
+    /// Its catalog.
+    pub catalog: &'a Catalog,
+    /// The data read.
+    pub data: &'a DataSet,
+    /// Each goal's outcome (`None` for composites).
+    pub outcomes: &'a [Option<Outcome>],
+    /// Lint findings, data-free and data-dependent.
+    pub lint: Vec<Diagnostic>,
+    /// The as-of date.
+    pub as_of: String,
+    /// The goal file's time zone.
+    pub timezone: String,
+    /// Statuses that fail.
+    pub fail_on: Vec<Status>,
+    /// The goal file as an input.
+    pub goal_file: InputFile,
+}
+
+/// Builds the document.
+pub fn build(inputs: Inputs) -> Document {
+    let model = &inputs.parsed.model;
+    let currency = model
+        .currency
+        .as_ref()
+        .map_or("EUR", |c| c.as_str())
+        .to_string();
+    let statuses = resolve_statuses(&model.goals, inputs.outcomes);
+    let goals: Vec<GoalReport> = model
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, goal)| {
+            let mut report = goal_report(&inputs, i, goal, &currency);
+            report.status = statuses[i];
+            report.failing =
+                inputs.fail_on.contains(&report.status) && goal.severity != Some(Severity::Warn);
+            report.warnings = inputs
+                .lint
+                .iter()
+                .filter(|d| d.goal.as_deref() == Some(goal.id.as_str()))
+                .map(|d| GoalWarning {
+                    code: d.rule.to_string(),
+                    message: d.message.clone(),
+                })
+                .collect();
+            report
+        })
+        .collect();
+    let summary = summary(&goals, &inputs.lint);
+    Document {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "goalpost".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        file: inputs.parsed.source.display.clone(),
+        title: model
+            .title
+            .clone()
+            .unwrap_or_else(|| inputs.parsed.source.display.clone()),
+        as_of: inputs.as_of.clone(),
+        timezone: inputs.timezone.clone(),
+        currency,
+        fail_on: inputs.fail_on.clone(),
+        summary,
+        objectives: objectives(&inputs, &goals),
+        sources: sources(inputs.data),
+        inputs: std::iter::once(inputs.goal_file.clone())
+            .chain(inputs.data.inputs.iter().cloned())
+            .collect(),
+        lint: inputs.lint,
+        goals,
+    }
+}
+
+/// Each goal's status; a composite takes its worst member's (members first, recursively).
+fn resolve_statuses(goals: &[Goal], outcomes: &[Option<Outcome>]) -> Vec<Status> {
+    fn status_of(i: usize, goals: &[Goal], outcomes: &[Option<Outcome>], depth: usize) -> Status {
+        if let Some(o) = &outcomes[i] {
+            return o.judgement.status;
+        }
+        let Some(members) = &goals[i].all_of else {
+            return Status::NoData;
+        };
+        if depth > goals.len() {
+            return Status::NoData;
+        }
+        members
+            .iter()
+            .filter_map(|id| goals.iter().position(|g| g.id == *id))
+            .map(|m| status_of(m, goals, outcomes, depth + 1))
+            .min_by_key(|s| severity_rank(*s))
+            .unwrap_or(Status::NoData)
+    }
+    (0..goals.len())
+        .map(|i| status_of(i, goals, outcomes, 0))
+        .collect()
+}
+
+fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> GoalReport {
+    let span = inputs.parsed.spans.value(&goal_pointer(index, ""));
+    let metric = goal
+        .metric
+        .as_ref()
+        .and_then(|m| inputs.catalog.get(m.as_str()))
+        .map(|m| metric_report(m, currency));
+    let outcome = inputs.outcomes.get(index).and_then(Option::as_ref);
+    let j = outcome.map(|o| o.judgement);
+    let date = |d: Option<i32>| d.map(|d| day_date(d).to_string());
+    GoalReport {
+        id: goal.id.to_string(),
+        title: goal.title.clone().unwrap_or_else(|| goal.id.to_string()),
+        objective: goal.objective.as_ref().map(ToString::to_string),
+        owner: goal.owner.clone(),
+        why: goal.why.clone(),
+        notes: goal.notes.clone(),
+        severity: goal.severity.unwrap_or(Severity::Error),
+        line: span.as_ref().map_or(1, |s| s.line),
+        column: span.as_ref().map_or(1, |s| s.column),
+        metric,
+        platforms: goal
+            .platform
+            .as_ref()
+            .and_then(|p| all_or(p.as_slice().iter().map(|s| s.to_string()))),
+        accounts: goal
+            .account
+            .as_ref()
+            .and_then(|a| all_or(a.as_slice().iter().cloned())),
+        filter: goal
+            .filter
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_slice().iter().map(filter_text).collect()))
+            .collect(),
+        window: outcome.map(|o| window_report(goal, o)),
+        baseline: outcome.and_then(|o| o.baseline).map(|b| BaselineReport {
+            value: b.value,
+            start: date(b.window.map(|w| w.0)),
+            end: date(b.window.map(|w| w.1)),
+        }),
+        target: goal.target.as_ref().map(|t| target_report(t, outcome)),
+        actual: j.and_then(|j| j.actual),
+        projected: j.and_then(|j| j.projected),
+        expected: j.and_then(|j| j.expected),
+        progress: j.and_then(|j| j.progress),
+        needed_per_day: j.and_then(|j| j.needed_per_day),
+        eta: date(j.and_then(|j| j.eta)),
+        status: Status::NoData,
+        failing: false,
+        data_end: date(outcome.and_then(|o| o.data_end)),
+        warnings: Vec::new(),
+        daily: outcome
+            .and_then(|o| o.daily.as_ref())
+            .map(|(start, values)| DailySeries {
+                start: day_date(*start).to_string(),
+                values: values.clone(),
+            }),
+        buckets: outcome.and_then(|o| o.buckets.as_ref()).map(|b| {
+            b.iter()
+                .map(|(a, e, j)| BucketReport {
+                    start: day_date(*a).to_string(),
+                    end: day_date(*e).to_string(),
+                    actual: j.actual,
+                    projected: j.projected,
+                    status: j.status,
+                })
+                .collect()
+        }),
+        streak: outcome.and_then(|o| o.streak),
+        members: goal
+            .all_of
+            .as_ref()
+            .map(|m| m.iter().map(ToString::to_string).collect()),
+    }
+}
+
+/// `None` when the list says `all`.
+fn all_or(items: impl Iterator<Item = String>) -> Option<Vec<String>> {
+    let items: Vec<String> = items.collect();
+    (!items.iter().any(|i| i.eq_ignore_ascii_case("all"))).then_some(items)
+}
+
+fn filter_text(v: &FilterValue) -> String {
+    match v {
+        FilterValue::Text(s) => s.clone(),
+        FilterValue::Number(n) => crate::spec::scalars::format_number(*n),
+        FilterValue::Bool(b) => b.to_string(),
+    }
+}
+
+fn metric_report(m: &Metric, currency: &str) -> MetricReport {
+    MetricReport {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        unit: m.unit,
+        duration_unit: m.duration_unit,
+        currency: (m.unit == Unit::Currency).then(|| currency.to_string()),
+        better: m.better,
+        aggregate: m.aggregate,
+        vanity: m.vanity,
+        non_additive: m.non_additive,
+        formula: m.formula.clone(),
+    }
+}
+
+fn window_report(goal: &Goal, o: &Outcome) -> WindowReport {
+    let date = |d: Option<i32>| d.map(|d| day_date(d).to_string());
+    WindowReport {
+        start: date(o.start),
+        deadline: date(o.end),
+        days: o.start.zip(o.end).map(|(a, b)| i64::from(b - a) + 1),
+        open_start: o.open_start,
+        observed_end: date(o.judgement.observed_end),
+        observed_days: o.judgement.observed_days,
+        rolling: goal.rolling.map(|d| d.0),
+        every: goal.every,
+        pass: goal
+            .every
+            .map(|_| goal.pass.unwrap_or(crate::spec::model::Pass::Current)),
+    }
+}
+
+fn target_report(target: &Target, outcome: Option<&Outcome>) -> TargetReport {
+    let band = outcome.and_then(|o| o.band);
+    let finite = |v: f64| v.is_finite().then_some(v);
+    TargetReport {
+        kind: target.key().to_string(),
+        written: target
+            .literals()
+            .iter()
+            .map(|(_, q)| q.display())
+            .collect::<Vec<_>>()
+            .join(", "),
+        low: band.and_then(|b| finite(b.low)),
+        high: band.and_then(|b| finite(b.high)),
+        value: band.and_then(|b| b.target_value()),
+    }
+}
+
+fn summary(goals: &[GoalReport], lint: &[Diagnostic]) -> Summary {
+    let mut statuses: IndexMap<Status, usize> = [
+        Status::Missed,
+        Status::OffTrack,
+        Status::AtRisk,
+        Status::NoData,
+        Status::Pending,
+        Status::OnTrack,
+        Status::Achieved,
+    ]
+    .into_iter()
+    .map(|s| (s, 0))
+    .collect();
+    for g in goals {
+        *statuses.entry(g.status).or_default() += 1;
+    }
+    Summary {
+        goals: goals.len(),
+        statuses,
+        failing: goals.iter().filter(|g| g.failing).count(),
+        warnings: lint.iter().filter(|d| d.level == Level::Warn).count(),
+    }
+}
+
+fn objectives(inputs: &Inputs, goals: &[GoalReport]) -> Vec<ObjectiveReport> {
+    let worst = |ids: &[String]| {
+        goals
+            .iter()
+            .filter(|g| ids.contains(&g.id))
+            .map(|g| g.status)
+            .min_by_key(|s| severity_rank(*s))
+    };
+    let mut out: Vec<ObjectiveReport> = inputs
+        .parsed
+        .model
+        .objectives
+        .iter()
+        .map(|(id, o)| {
+            let ids: Vec<String> = goals
+                .iter()
+                .filter(|g| g.objective.as_deref() == Some(id.as_str()))
+                .map(|g| g.id.clone())
+                .collect();
+            ObjectiveReport {
+                id: Some(id.to_string()),
+                title: o.title.clone().unwrap_or_else(|| id.to_string()),
+                kind: Some(o.kind),
+                status: worst(&ids),
+                goals: ids,
+            }
+        })
+        .collect();
+    let known: Vec<&str> = out.iter().filter_map(|o| o.id.as_deref()).collect();
+    let orphans: Vec<String> = goals
+        .iter()
+        .filter(|g| g.objective.as_deref().is_none_or(|o| !known.contains(&o)))
+        .map(|g| g.id.clone())
+        .collect();
+    if !orphans.is_empty() {
+        out.push(ObjectiveReport {
+            id: None,
+            title: "Other goals".into(),
+            kind: None,
+            status: worst(&orphans),
+            goals: orphans,
+        });
+    }
+    out
+}
+
+fn sources(data: &DataSet) -> Vec<SourceReport> {
+    data.sources
+        .iter()
+        .map(|s| SourceReport {
+            id: s.id.clone(),
+            files: s.files.clone(),
+            totals: match s.totals {
+                crate::spec::model::Totals::Daily => "daily".into(),
+                crate::spec::model::Totals::Lifetime => "lifetime".into(),
+            },
+            metrics: s.provides.clone(),
+            rows: s.rows,
+            skipped_rows: s.skipped_rows,
+            total_rows: s.total_rows,
+            first_date: s.table.day_range.map(|r| day_date(r.0).to_string()),
+            last_date: s.table.day_range.map(|r| day_date(r.1).to_string()),
+        })
+        .collect()
+}

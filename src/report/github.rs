@@ -1,0 +1,145 @@
+//! GitHub workflow commands (`::error file=…,line=…::…`) pointing at each slipping goal's line
+//! and at lint findings. GitHub shows at most 10 error and 10 warning annotations per step, so
+//! the worst 10 of each are emitted and one `::notice` counts the rest.
+
+use super::document::{Document, GoalReport};
+use super::format::{status_label, value};
+use crate::diag::Level;
+use crate::eval::severity_rank;
+use crate::spec::model::Status;
+
+/// Annotations GitHub shows per level and step.
+pub const LIMIT: usize = 10;
+
+/// One annotation before escaping.
+struct Annotation {
+    level: &'static str,
+    line: usize,
+    column: usize,
+    title: String,
+    message: String,
+    rank: u8,
+}
+
+/// The workflow commands for a document, one per line.
+pub fn render(doc: &Document) -> String {
+    let mut annotations: Vec<Annotation> = doc.goals.iter().filter_map(goal_annotation).collect();
+    annotations.extend(
+        doc.lint
+            .iter()
+            .filter(|d| d.level != Level::Off)
+            .map(|d| Annotation {
+                level: if d.level == Level::Error {
+                    "error"
+                } else {
+                    "warning"
+                },
+                line: d.span.as_ref().map_or(1, |s| s.line),
+                column: d.span.as_ref().map_or(1, |s| s.column),
+                title: format!("goalpost {}", d.rule),
+                message: match &d.help {
+                    Some(h) => format!("{}\n{h}", d.message),
+                    None => d.message.clone(),
+                },
+                rank: 10,
+            }),
+    );
+    annotations.sort_by_key(|a| a.rank);
+    let mut out = String::new();
+    let mut hidden = 0;
+    for level in ["error", "warning"] {
+        let of_level: Vec<&Annotation> = annotations.iter().filter(|a| a.level == level).collect();
+        hidden += of_level.len().saturating_sub(LIMIT);
+        for a in of_level.into_iter().take(LIMIT) {
+            out.push_str(&format!(
+                "::{} file={},line={},col={},title={}::{}\n",
+                a.level,
+                property(&doc.file),
+                a.line,
+                a.column,
+                property(&a.title),
+                data(&a.message)
+            ));
+        }
+    }
+    if hidden > 0 {
+        out.push_str(&format!(
+            "::notice file={},title={}::{}\n",
+            property(&doc.file),
+            property("goalpost"),
+            data(&format!("{hidden} more annotations are not shown (GitHub shows {LIMIT} errors and {LIMIT} warnings per step); see the scorecard"))
+        ));
+    }
+    out
+}
+
+fn goal_annotation(g: &GoalReport) -> Option<Annotation> {
+    let level = if g.failing {
+        "error"
+    } else if matches!(g.status, Status::AtRisk | Status::OffTrack | Status::Missed) {
+        "warning"
+    } else {
+        return None;
+    };
+    let (unit, duration, currency) = g.metric.as_ref().map_or(
+        (crate::catalog::Unit::Count, None, "EUR".to_string()),
+        |m| {
+            (
+                m.unit,
+                m.duration_unit,
+                m.currency.clone().unwrap_or_else(|| "EUR".into()),
+            )
+        },
+    );
+    let show = |v| value(v, unit, duration, &currency);
+    let target = g
+        .target
+        .as_ref()
+        .map_or(String::new(), |t| match (t.low, t.high) {
+            (Some(lo), None) => format!(" vs target ≥ {}", show(Some(lo))),
+            (None, Some(hi)) => format!(" vs target ≤ {}", show(Some(hi))),
+            (Some(lo), Some(hi)) => format!(" vs target {}–{}", show(Some(lo)), show(Some(hi))),
+            (None, None) => String::new(),
+        });
+    let message = match g.actual {
+        Some(_) => format!(
+            "{}: {}{} (projected {})",
+            g.title,
+            show(g.actual),
+            target,
+            show(g.projected)
+        ),
+        None => g.title.clone(),
+    };
+    Some(Annotation {
+        level,
+        line: g.line,
+        column: g.column,
+        title: format!("goal {} is {}", g.id, status_label(g.status)),
+        message,
+        rank: severity_rank(g.status),
+    })
+}
+
+/// Escapes a message (`%`, CR, LF), per GitHub's toolkit.
+pub fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: as [`data`], plus `:` and `,`.
+pub fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_toolkit() {
+        assert_eq!(data("50% done\r\n::error::x"), "50%25 done%0D%0A::error::x");
+        assert_eq!(property("a:b,c\n"), "a%3Ab%2Cc%0A");
+    }
+}

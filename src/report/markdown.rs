@@ -1,0 +1,226 @@
+//! The Markdown scorecard: the [`Document`] rendered by minijinja, with the built-in
+//! `templates/scorecard.md.j2` or a user template. Every string a template prints is escaped for
+//! GitHub-flavoured Markdown, so a `|`, a newline or `<script>` in a title cannot break a table
+//! or inject HTML; numbers are formatted by the filters below.
+
+use minijinja::value::{Kwargs, Serde, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State};
+
+use super::document::Document;
+use super::format;
+use crate::catalog::{DurationUnit, Unit};
+use crate::eval::severity_rank;
+use crate::spec::model::Status;
+
+/// The built-in scorecard template.
+pub const BUILTIN: &str = include_str!("../../templates/scorecard.md.j2");
+
+/// Instructions a template may execute before it is stopped (a runaway loop in a user template).
+const FUEL: u64 = 200_000_000;
+
+/// A template that fails to compile or render: its name, line and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Template file (or `scorecard.md.j2` for the built-in one).
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Renders `doc` with the template `(name, source)`, or the built-in one.
+pub fn render(doc: &Document, template: Option<(&str, &str)>) -> Result<String, TemplateError> {
+    let (name, source) = template.unwrap_or(("scorecard.md.j2", BUILTIN));
+    let fail = |e: Error| TemplateError {
+        file: name.to_string(),
+        line: e.line(),
+        message: e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+    };
+    let env = environment(doc);
+    let tmpl = env.template_from_named_str(name, source).map_err(fail)?;
+    let mut out = tmpl.render(Value::from(Serde(doc))).map_err(fail)?;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn environment(doc: &Document) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown".into()));
+    env.set_formatter(markdown_formatter);
+    env.add_filter("value", value_filter);
+    env.add_filter("pct", |v: Option<f64>| format::percent(v));
+    env.add_filter("bar", |v: Option<f64>| format::bar(v));
+    env.add_filter("spark", spark_filter);
+    env.add_filter("status_icon", |s: String| {
+        status(&s).map_or("", format::status_icon)
+    });
+    env.add_filter("status_label", |s: String| {
+        status(&s).map_or_else(|| s.clone(), |s| format::status_label(s).to_string())
+    });
+    env.add_filter("target_text", target_text);
+    let goals = Value::from(Serde(&doc.goals));
+    let by_id = goals.clone();
+    env.add_function("goal_by_id", move |id: String| -> Result<Value, Error> {
+        for g in by_id.try_iter()? {
+            if g.get_attr("id")?.as_str() == Some(id.as_str()) {
+                return Ok(g);
+            }
+        }
+        Ok(Value::from(()))
+    });
+    env.add_function("goals_by_status", |goals: Vec<Value>| -> Vec<Value> {
+        let mut goals = goals;
+        goals.sort_by_key(|g| {
+            g.get_attr("status")
+                .ok()
+                .and_then(|s| s.as_str().and_then(status))
+                .map_or(u8::MAX, severity_rank)
+        });
+        goals
+    });
+    env
+}
+
+/// Strings are escaped for Markdown; `none` and undefined print nothing; numbers print plainly.
+fn markdown_formatter(out: &mut Output, _state: &mut State, value: &Value) -> Result<(), Error> {
+    let io = |_| Error::new(ErrorKind::WriteFailure, "cannot write the scorecard");
+    if value.is_none() || value.is_undefined() {
+        return Ok(());
+    }
+    if value.is_safe() {
+        return write!(out, "{value}").map_err(io);
+    }
+    match value.as_str() {
+        Some(s) => out.write_str(&escape(s)).map_err(io),
+        None => out.write_str(&escape(&value.to_string())).map_err(io),
+    }
+}
+
+/// Escapes text for a GitHub Markdown table cell: Markdown punctuation gets a backslash, `<`
+/// `>` `&` become entities, line breaks become spaces, and `@` cannot mention anyone.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '[' | ']' | '`' | '#' | '~' | '!' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("@\u{2060}"),
+            '\r' => {}
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn status(s: &str) -> Option<Status> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}
+
+/// `metric` is a goal's `metric` object: unit, duration unit and currency.
+fn unit_of(metric: &Value) -> (Unit, Option<DurationUnit>, String) {
+    let field = |name: &str| {
+        metric
+            .get_attr(name)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    let unit = field("unit")
+        .and_then(|u| serde_json::from_value(serde_json::Value::String(u)).ok())
+        .unwrap_or(Unit::Count);
+    let duration = field("duration_unit")
+        .and_then(|u| serde_json::from_value(serde_json::Value::String(u)).ok());
+    (
+        unit,
+        duration,
+        field("currency").unwrap_or_else(|| "EUR".into()),
+    )
+}
+
+fn value_filter(v: Option<f64>, metric: Option<Value>) -> String {
+    let (unit, duration, currency) = metric
+        .as_ref()
+        .map_or((Unit::Count, None, "EUR".into()), unit_of);
+    format::value(v, unit, duration, &currency)
+}
+
+fn spark_filter(values: Vec<Option<f64>>, kwargs: Kwargs) -> Result<String, Error> {
+    let width: Option<usize> = kwargs.get("width")?;
+    kwargs.assert_all_used()?;
+    Ok(format::spark(&values, width.unwrap_or(28)))
+}
+
+/// `≥ 300`, `≤ €6.50`, `+20% vs baseline (≥ 14,400)`, `1.5×–3×`.
+fn target_text(target: Value, metric: Option<Value>) -> Result<String, Error> {
+    let (unit, duration, currency) = metric
+        .as_ref()
+        .map_or((Unit::Count, None, "EUR".into()), unit_of);
+    let num = |name: &str| -> Option<f64> {
+        target
+            .get_attr(name)
+            .ok()
+            .and_then(|v| f64::try_from(v).ok())
+    };
+    let show = |v: Option<f64>| format::value(v, unit, duration, &currency);
+    let kind = target
+        .get_attr("kind")?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let written = target
+        .get_attr("written")?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    Ok(match kind.as_str() {
+        "at_least" => format!("≥ {}", show(num("low"))),
+        "at_most" => format!("≤ {}", show(num("high"))),
+        "between" => format!("{}–{}", show(num("low")), show(num("high"))),
+        "increase" => match num("low") {
+            Some(v) => format!("+{written} vs baseline (≥ {})", show(Some(v))),
+            None => format!("+{written} vs baseline"),
+        },
+        _ => match num("high") {
+            Some(v) => format!("−{written} vs baseline (≤ {})", show(Some(v))),
+            None => format!("−{written} vs baseline"),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn user_text_cannot_break_a_table_or_inject_html() {
+        assert_eq!(escape("a | b"), "a \\| b");
+        assert_eq!(escape("line\nbreak"), "line break");
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(escape("[x](javascript:1)"), "\\[x\\](javascript:1)");
+        assert_eq!(escape("@team"), "@\u{2060}team");
+    }
+}

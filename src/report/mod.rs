@@ -1,0 +1,13 @@
+//! Stage 5 of the pipeline: the evaluation as a versioned JSON document (SPEC §6), and that
+//! document rendered as text, Markdown (minijinja templates), JUnit XML or GitHub workflow
+//! commands.
+
+pub mod build;
+pub mod document;
+pub mod format;
+pub mod github;
+pub mod junit;
+pub mod markdown;
+pub mod text;
+
+pub use document::Document;

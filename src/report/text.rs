@@ -1,0 +1,97 @@
+//! The terminal scorecard: one line per goal, worst first, then a summary line.
+
+use std::fmt::Write as _;
+
+use super::document::{Document, GoalReport};
+use super::format::{percent, status_label, value};
+use crate::eval::severity_rank;
+use crate::spec::model::Status;
+
+/// Renders the scorecard as plain text; `color` adds ANSI colors to the statuses.
+pub fn render(doc: &Document, color: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — as of {}\n", doc.title, doc.as_of);
+    let mut goals: Vec<&GoalReport> = doc.goals.iter().collect();
+    goals.sort_by_key(|g| severity_rank(g.status));
+    let id_width = goals
+        .iter()
+        .map(|g| g.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for g in goals {
+        let label = format!("{:<9}", status_label(g.status));
+        let label = if color {
+            paint(g.status, &label)
+        } else {
+            label
+        };
+        let _ = writeln!(out, "  {label}  {:<id_width$}  {}", g.id, numbers(g));
+        for w in &g.warnings {
+            let _ = writeln!(
+                out,
+                "  {:<9}  {:<id_width$}  warning[{}]: {}",
+                "", "", w.code, w.message
+            );
+        }
+    }
+    let counts: Vec<String> = doc
+        .summary
+        .statuses
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{n} {}", status_label(*s)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\ncheck {}: {} goals ({}), {} failing",
+        if doc.summary.failing > 0 {
+            "failed"
+        } else {
+            "ok"
+        },
+        doc.summary.goals,
+        counts.join(", "),
+        doc.summary.failing
+    );
+    out
+}
+
+fn numbers(g: &GoalReport) -> String {
+    if let Some(members) = &g.members {
+        return format!("all of {}", members.join(", "));
+    }
+    let Some(m) = &g.metric else {
+        return String::new();
+    };
+    let currency = m.currency.as_deref().unwrap_or("EUR");
+    let show = |v| value(v, m.unit, m.duration_unit, currency);
+    let mut parts = vec![format!("{} {}", m.id, show(g.actual))];
+    if let Some(t) = &g.target {
+        parts.push(match (t.low, t.high) {
+            (Some(lo), None) => format!("target ≥ {}", show(Some(lo))),
+            (None, Some(hi)) => format!("target ≤ {}", show(Some(hi))),
+            (Some(lo), Some(hi)) => format!("target {}–{}", show(Some(lo)), show(Some(hi))),
+            (None, None) => format!("target {} {}", t.kind, t.written),
+        });
+    }
+    if g.projected.is_some() && g.projected != g.actual {
+        parts.push(format!("projected {}", show(g.projected)));
+    }
+    if g.progress.is_some() {
+        parts.push(format!("progress {}", percent(g.progress)));
+    }
+    if let Some(n) = g.needed_per_day {
+        parts.push(format!("needs {}/day", show(Some(n))));
+    }
+    parts.join(" · ")
+}
+
+fn paint(status: Status, text: &str) -> String {
+    let code = match status {
+        Status::Missed | Status::OffTrack => "31",
+        Status::AtRisk => "33",
+        Status::OnTrack | Status::Achieved => "32",
+        Status::Pending | Status::NoData => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
