@@ -411,8 +411,7 @@ impl Evaluator<'_> {
                 emit(
                     RuleId::Stale,
                     format!(
-                        "goal `{}`: the newest data is from {}, {age} days before {} (stale_after: {}d)",
-                        goal.id,
+                        "the newest data is from {}, {age} days before {} (stale_after: {}d)",
                         day_date(l),
                         self.settings.as_of,
                         self.settings.stale_after
@@ -428,8 +427,7 @@ impl Evaluator<'_> {
                 emit(
                     RuleId::Incomplete,
                     format!(
-                        "goal `{}`: the deadline {} passed but the data ends {}; judged on incomplete data",
-                        goal.id,
+                        "the deadline {} passed but the data ends {}; judged on incomplete data",
                         day_date(end),
                         day_date(l)
                     ),
@@ -450,8 +448,7 @@ impl Evaluator<'_> {
                 emit(
                     RuleId::SmallSample,
                     format!(
-                        "goal `{}`: `{}` rests on a denominator of {} (min_sample: {})",
-                        goal.id,
+                        "`{}` rests on a denominator of {} (min_sample: {})",
                         metric.id,
                         crate::spec::scalars::format_number(den),
                         self.settings.min_sample

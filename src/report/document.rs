@@ -280,3 +280,15 @@ pub struct SourceReport {
     /// Last data date.
     pub last_date: Option<String>,
 }
+
+/// The committed schema of the document (`specs/check.schema.json`).
+pub const CHECK_SCHEMA_TEXT: &str = include_str!("../../specs/check.schema.json");
+
+/// The document's JSON Schema, generated from these types.
+pub fn generate_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<Document>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
