@@ -26,11 +26,21 @@ fn example_report_validates_against_the_schema() {
     jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
     let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "examples/acme/goals.yaml", "--as-of", "2027-03-15", "-f", "json"])
+        .args([
+            "check",
+            "examples/acme/goals.yaml",
+            "--as-of",
+            "2027-03-15",
+            "-f",
+            "json",
+        ])
         .output()
         .expect("run goalpost");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let validator = jsonschema::draft202012::new(&schema).expect("compile the schema");
-    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

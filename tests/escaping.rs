@@ -6,24 +6,47 @@ use std::process::Command;
 fn check(format: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "tests/cases/hostile/goals.yaml", "--as-of", "2027-01-03", "-f", format])
+        .args([
+            "check",
+            "tests/cases/hostile/goals.yaml",
+            "--as-of",
+            "2027-01-03",
+            "-f",
+            format,
+        ])
         .output()
         .expect("run goalpost");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 /// Pipes that separate cells: not preceded by a backslash.
 fn cell_separators(row: &str) -> usize {
     let bytes = row.as_bytes();
-    (0..bytes.len()).filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\')).count()
+    (0..bytes.len())
+        .filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+        .count()
 }
 
 #[test]
 fn markdown_escapes_user_text() {
     let md = check("markdown");
-    assert!(md.starts_with("# Acme \\| Q1 &lt;script&gt;alert(1)&lt;/script&gt;\n"), "{md}");
-    for raw in ["<script", "<img", "](javascript:", "\n::error", "\n::warning"] {
+    assert!(
+        md.starts_with("# Acme \\| Q1 &lt;script&gt;alert(1)&lt;/script&gt;\n"),
+        "{md}"
+    );
+    for raw in [
+        "<script",
+        "<img",
+        "](javascript:",
+        "\n::error",
+        "\n::warning",
+    ] {
         assert!(!md.contains(raw), "raw {raw:?} in:\n{md}");
     }
     let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
@@ -41,7 +64,11 @@ fn github_commands_cannot_be_injected() {
     assert_eq!(lines.len(), 1, "one annotation, one line:\n{out}");
     assert!(lines[0].starts_with("::error file=tests/cases/hostile/goals.yaml,line=14,"));
     assert!(lines[0].contains("100%25"), "`%` is escaped: {}", lines[0]);
-    assert!(lines[0].contains("%0A::warning"), "the newline is escaped: {}", lines[0]);
+    assert!(
+        lines[0].contains("%0A::warning"),
+        "the newline is escaped: {}",
+        lines[0]
+    );
 }
 
 #[test]

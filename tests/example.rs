@@ -10,15 +10,28 @@ const SCORECARD: &str = "examples/acme/scorecard.md";
 fn check_example(out_dir: &Path) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "examples/acme/goals.yaml", "--as-of", "2027-03-15", "-f", "json"])
+        .args([
+            "check",
+            "examples/acme/goals.yaml",
+            "--as-of",
+            "2027-03-15",
+            "-f",
+            "json",
+        ])
         .arg("-o")
-        .arg(format!("markdown:{}", out_dir.join("scorecard.md").display()))
+        .arg(format!(
+            "markdown:{}",
+            out_dir.join("scorecard.md").display()
+        ))
         .arg("-o")
         .arg(format!("junit:{}", out_dir.join("report.xml").display()))
         .env("NO_COLOR", "1")
         .output()
         .expect("run goalpost");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -26,8 +39,13 @@ fn example_renders_the_committed_scorecard() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (code, json) = check_example(dir.path());
     assert_eq!(code, Some(0), "the example must pass the check");
-    let rendered = std::fs::read_to_string(dir.path().join("scorecard.md")).expect("scorecard written");
-    assert!(std::fs::read_to_string(dir.path().join("report.xml")).expect("junit written").starts_with("<?xml"));
+    let rendered =
+        std::fs::read_to_string(dir.path().join("scorecard.md")).expect("scorecard written");
+    assert!(
+        std::fs::read_to_string(dir.path().join("report.xml"))
+            .expect("junit written")
+            .starts_with("<?xml")
+    );
     let doc: serde_json::Value = serde_json::from_str(&json).expect("JSON on stdout");
     assert_eq!(doc["summary"]["goals"], 10);
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(SCORECARD);

@@ -12,11 +12,10 @@ use jiff::civil::Date as CivilDate;
 use crate::catalog::{Aggregate, Catalog, Metric, Unit};
 use crate::data::{DataError, DataSet, Day, Needs, day_date, day_number, normalize};
 use crate::diag::{Diagnostic, Level};
-use crate::lint::{Levels, goal_pointer};
+use crate::lint::{Levels, ambition_finding, goal_pointer};
 use crate::rules::RuleId;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
-use crate::spec::scalars::QuantityKind;
 use crate::spec::time::{GoalWindow, period_range};
 use judge::{Band, Frame, Judgement, Rules, judge};
 use values::{Selection, Values};
@@ -385,13 +384,14 @@ impl Evaluator<'_> {
         let as_of = day_number(self.settings.as_of);
         let pointer = goal_pointer(index, "");
         let j = &outcome.judgement;
-        let mut emit = |rule: RuleId, message: String, help: &str| {
+        let id_pointer = goal_pointer(index, "id");
+        let mut emit_at = |at: &str, rule: RuleId, message: String, help: &str| {
             let level = self.levels.level(rule, &goal.allow);
             if level != Level::Off {
                 let span = self
                     .parsed
                     .spans
-                    .value(&goal_pointer(index, "id"))
+                    .value(at)
                     .or_else(|| self.parsed.spans.value(&pointer));
                 out.push(
                     Diagnostic::new(rule, &self.parsed.source.display, message)
@@ -402,6 +402,16 @@ impl Evaluator<'_> {
                 );
             }
         };
+        // A baseline computed from data: the data-dependent half of trivial/ambitious-target.
+        if let (Some(base), Some(band)) = (outcome.baseline, outcome.band)
+            && base.window.is_some()
+            && let Some(value) = base.value
+            && let Some((rule, message, help)) = ambition_finding(value, band.low, band.high)
+        {
+            emit_at(&goal_pointer(index, "target"), rule, message, help);
+        }
+        let mut emit =
+            |rule: RuleId, message: String, help: &str| emit_at(&id_pointer, rule, message, help);
         if j.status == Status::Pending {
             return out;
         }
@@ -498,18 +508,7 @@ fn daily(values: &Values, metric: &str, a: Day, b: Day) -> Option<(Day, Vec<Opti
 
 /// The target as a band, given the baseline value (docs/evaluation.md, "Baselines and targets").
 pub fn band(target: &Target, baseline: Option<f64>) -> Option<Band> {
-    let apply = |q: &crate::spec::scalars::Quantity, b: f64, sign: f64| match q.kind {
-        QuantityKind::Percent => b * (1.0 + sign * q.value),
-        QuantityKind::Number | QuantityKind::Points => b + sign * q.value,
-    };
-    let (low, high) = match target {
-        Target::AtLeast(q) => (q.value, f64::INFINITY),
-        Target::AtMost(q) => (f64::NEG_INFINITY, q.value),
-        Target::Increase(q) => (apply(q, baseline?, 1.0), f64::INFINITY),
-        Target::Decrease(q) => (f64::NEG_INFINITY, apply(q, baseline?, -1.0)),
-        Target::Between([lo, hi]) => (lo.value, hi.value),
-    };
-    Some(Band { low, high })
+    target.band(baseline).map(|(low, high)| Band { low, high })
 }
 
 /// Order from worst to best, for composites and the scorecard.

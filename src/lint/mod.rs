@@ -7,6 +7,7 @@ mod goal_rules;
 mod target_rules;
 
 pub use config::{LevelOverrides, Levels, OverrideError};
+pub use target_rules::ambition_finding;
 
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Level, Span};

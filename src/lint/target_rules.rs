@@ -205,19 +205,30 @@ fn baseline_value(goal: &Goal) -> Option<f64> {
     }
 }
 
-/// The level a target asks for, given the baseline: `(low, high)` bounds of the met band.
-pub(crate) fn target_band(target: &Target, baseline: Option<f64>) -> Option<(f64, f64)> {
-    let apply = |q: &Quantity, b: f64, sign: f64| match q.kind {
-        QuantityKind::Percent => b * (1.0 + sign * q.value),
-        QuantityKind::Number | QuantityKind::Points => b + sign * q.value,
-    };
-    Some(match target {
-        Target::AtLeast(q) => (q.value, f64::INFINITY),
-        Target::AtMost(q) => (f64::NEG_INFINITY, q.value),
-        Target::Increase(q) => (apply(q, baseline?, 1.0), f64::INFINITY),
-        Target::Decrease(q) => (f64::NEG_INFINITY, apply(q, baseline?, -1.0)),
-        Target::Between([lo, hi]) => (lo.value, hi.value),
-    })
+/// `trivial-target` or `ambitious-target` for a baseline `base` and the met band `[lo, hi]`:
+/// the rule, the message and the help line. Shared by `validate` (numeric baselines) and
+/// `check` (baselines computed from data).
+pub fn ambition_finding(base: f64, lo: f64, hi: f64) -> Option<(RuleId, String, &'static str)> {
+    let b = format_number(base);
+    if lo <= base && base <= hi {
+        Some((
+            RuleId::TrivialTarget,
+            format!("the baseline {b} already meets the target"),
+            "a goal the baseline meets asks for nothing: raise the bar, or drop the goal",
+        ))
+    } else if base > 0.0 && (lo > AMBITIOUS_FACTOR * base || hi < base / AMBITIOUS_FACTOR) {
+        let level = if lo.is_finite() { lo } else { hi };
+        Some((
+            RuleId::AmbitiousTarget,
+            format!(
+                "the target {} is more than {AMBITIOUS_FACTOR}× away from the baseline {b}",
+                format_number(level)
+            ),
+            "an unreachable goal is ignored: set a step you can plan for, or `allow: [ambitious-target]` if the leap is deliberate",
+        ))
+    } else {
+        None
+    }
 }
 
 fn ambition(ctx: &mut Context, index: usize, goal: &Goal, target: &Target) {
@@ -238,34 +249,14 @@ fn ambition(ctx: &mut Context, index: usize, goal: &Goal, target: &Target) {
         ctx.emit(f);
         return;
     }
-    let Some((lo, hi)) = target_band(target, Some(base)) else {
+    let Some((lo, hi)) = target.band(Some(base)) else {
         return;
     };
     let pointer = goal_pointer(index, "target");
-    let b = format_number(base);
-    let finding = if lo <= base && base <= hi {
-        ctx.finding(
-            RuleId::TrivialTarget,
-            &pointer,
-            format!("the baseline {b} already meets the target"),
-        )
-        .help("a goal the baseline meets asks for nothing: raise the bar, or drop the goal")
-    } else if base > 0.0 && (lo > AMBITIOUS_FACTOR * base || hi < base / AMBITIOUS_FACTOR) {
-        let level = if lo.is_finite() { lo } else { hi };
-        ctx.finding(
-            RuleId::AmbitiousTarget,
-            &pointer,
-            format!(
-                "the target {} is more than {AMBITIOUS_FACTOR}× away from the baseline {b}",
-                format_number(level)
-            ),
-        )
-        .help(
-            "an unreachable goal is ignored: set a step you can plan for, or `allow: [ambitious-target]` if the leap is deliberate",
-        )
-    } else {
+    let Some((rule, message, help)) = ambition_finding(base, lo, hi) else {
         return;
     };
+    let finding = ctx.finding(rule, &pointer, message).help(help);
     let f = finding.at(ctx.key_span(&pointer)).goal(goal);
     ctx.emit(f);
 }

@@ -6,7 +6,9 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{CurrencyCode, Date, Days, Id, PeriodName, Quantity, SnakeId, Version};
+use super::scalars::{
+    CurrencyCode, Date, Days, Id, PeriodName, Quantity, QuantityKind, SnakeId, Version,
+};
 use crate::catalog::{Aggregate, Better, DurationUnit, Stage, Unit};
 use crate::diag::Level;
 use crate::rules::RuleId;
@@ -508,6 +510,23 @@ impl Target {
             Target::Decrease(_) => "decrease",
             Target::Between(_) => "between",
         }
+    }
+
+    /// The values that meet the target, `(low, high)` (infinite ends are unbounded), given the
+    /// baseline; `None` for a relative target without one. `20%` is relative (B × 1.2), `0.5pp`
+    /// and numbers are absolute (B + X).
+    pub fn band(&self, baseline: Option<f64>) -> Option<(f64, f64)> {
+        let apply = |q: &Quantity, b: f64, sign: f64| match q.kind {
+            QuantityKind::Percent => b * (1.0 + sign * q.value),
+            QuantityKind::Number | QuantityKind::Points => b + sign * q.value,
+        };
+        Some(match self {
+            Target::AtLeast(q) => (q.value, f64::INFINITY),
+            Target::AtMost(q) => (f64::NEG_INFINITY, q.value),
+            Target::Increase(q) => (apply(q, baseline?, 1.0), f64::INFINITY),
+            Target::Decrease(q) => (f64::NEG_INFINITY, apply(q, baseline?, -1.0)),
+            Target::Between([lo, hi]) => (lo.value, hi.value),
+        })
     }
 
     /// Every literal of the target, with its JSON pointer suffix below the target.
