@@ -99,7 +99,8 @@ pub fn bar(progress: Option<f64>) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
-/// A sparkline of the values (gaps shown as spaces); at most `width` cells, averaging
+/// A sparkline of the values (gaps shown as `·`, which neither collapses nor wraps like a
+/// space would in a Markdown table cell); at most `width` cells, averaging
 /// neighbouring values when there are more.
 pub fn spark(values: &[Option<f64>], width: usize) -> String {
     const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -113,7 +114,7 @@ pub fn spark(values: &[Option<f64>], width: usize) -> String {
     cells
         .iter()
         .map(|c| match c {
-            None => ' ',
+            None => '·',
             Some(v) if hi > lo => TICKS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
             Some(_) => TICKS[3],
         })
@@ -191,7 +192,7 @@ mod tests {
     fn bars_and_sparklines() {
         assert_eq!(bar(Some(0.5)), "█████░░░░░");
         assert_eq!(bar(Some(1.7)), "██████████");
-        assert_eq!(spark(&[Some(1.0), None, Some(8.0)], 10), "▁ █");
+        assert_eq!(spark(&[Some(1.0), None, Some(8.0)], 10), "▁·█");
         assert_eq!(spark(&[Some(2.0); 40], 4).chars().count(), 4);
         assert_eq!(spark(&[None, None], 4), "");
     }

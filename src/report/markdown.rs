@@ -168,7 +168,7 @@ fn value_filter(v: Option<f64>, metric: Option<Value>) -> String {
 fn spark_filter(values: Vec<Option<f64>>, kwargs: Kwargs) -> Result<String, Error> {
     let width: Option<usize> = kwargs.get("width")?;
     kwargs.assert_all_used()?;
-    Ok(format::spark(&values, width.unwrap_or(28)))
+    Ok(format::spark(&values, width.unwrap_or(14)))
 }
 
 /// `≥ 300`, `≤ €6.50`, `+20% vs baseline (≥ 14,400)`, `1.5×–3×`.
