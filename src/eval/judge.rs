@@ -97,7 +97,8 @@ pub struct Judgement {
 }
 
 impl Judgement {
-    fn bare(status: Status) -> Judgement {
+    /// A judgement with a status and no numbers (pending, no data).
+    pub fn bare(status: Status) -> Judgement {
         Judgement {
             status,
             actual: None,

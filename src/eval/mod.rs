@@ -278,7 +278,7 @@ impl Evaluator<'_> {
                     });
                 let mut judgement = all
                     .get(current)
-                    .map_or(Judgement::default_pending(), |b| b.2);
+                    .map_or(Judgement::bare(Status::Pending), |b| b.2);
                 let closed = all.iter().filter(|(_, b, _)| *b < as_of);
                 if goal.pass == Some(Pass::All)
                     && closed.clone().any(|(_, _, j)| j.status == Status::Missed)
@@ -471,25 +471,9 @@ impl Evaluator<'_> {
     }
 }
 
-impl Judgement {
-    fn default_pending() -> Judgement {
-        empty_outcome(Status::Pending).judgement
-    }
-}
-
 fn empty_outcome(status: Status) -> Outcome {
     Outcome {
-        judgement: Judgement {
-            status,
-            actual: None,
-            projected: None,
-            expected: None,
-            progress: None,
-            needed_per_day: None,
-            eta: None,
-            observed_end: None,
-            observed_days: 0,
-        },
+        judgement: Judgement::bare(status),
         start: None,
         end: None,
         open_start: false,
