@@ -9,7 +9,7 @@ use super::cells::{self, DateFormat, NumberFormat};
 use super::error::DataError;
 use super::table::{Day, Table, day_number};
 use crate::catalog::{Catalog, DurationUnit, canonical_platform};
-use crate::spec::model::{Layout as LayoutKind, OnError, Source};
+use crate::spec::model::{Layout as LayoutKind, OnError, Source, Totals};
 use crate::spec::yaml::push_pointer;
 use crate::suggest::{nearest_help, quote_list};
 
@@ -49,14 +49,36 @@ enum Field {
     Column(usize),
 }
 
+/// One `columns:` entry or preset mapping of a [`SourcePlan`].
+#[derive(Debug, Clone)]
+pub struct PlanColumn {
+    /// Header, normalized.
+    pub header: String,
+    /// Metric id.
+    pub metric: String,
+    /// Factor applied to every value (1 unless a preset says otherwise).
+    pub scale: f64,
+    /// For a preset mapping, its place in the preset's list: of several preset headers for one
+    /// metric, a file's lowest-ranked one is read. `None` for the user's `columns:`.
+    pub rank: Option<usize>,
+}
+
 /// A source's declaration, resolved once for all its files.
 pub struct SourcePlan<'a> {
     /// Source id.
     pub id: &'a str,
     /// The declaration.
     pub source: &'a Source,
-    /// Header (normalized) → metric id, from `columns:` and the preset.
-    pub columns: Vec<(String, String)>,
+    /// Header → metric id, from `columns:` and then the preset.
+    pub columns: Vec<PlanColumn>,
+    /// Headers (normalized) the preset keeps from matching a metric id by themselves.
+    pub ignored: Vec<String>,
+    /// The preset's platform, when the source names neither `platform` nor `platform_column`.
+    pub platform: Option<&'static str>,
+    /// Lines to skip before the header: `skip_rows:`, else the preset's.
+    pub skip_rows: u32,
+    /// Daily activity or lifetime totals: `totals:`, else the preset's, else daily.
+    pub totals: Totals,
     /// `columns:` entries the user wrote (they must exist in the export).
     pub user_columns: Vec<String>,
     /// Candidate date headers (normalized), first match wins.
@@ -74,8 +96,8 @@ pub struct FileLayout {
     date: usize,
     platform: Field,
     account: Field,
-    /// Wide: `(column, metric id, duration unit)`.
-    metrics: Vec<(usize, String, Option<DurationUnit>)>,
+    /// Wide: `(column, metric id, duration unit, scale)`.
+    metrics: Vec<(usize, String, Option<DurationUnit>, f64)>,
     /// Long: metric column, value column.
     long: Option<(usize, usize)>,
     /// Per table dimension: its column in this file.
@@ -86,7 +108,7 @@ pub struct FileLayout {
 impl FileLayout {
     /// Metric ids this file provides (wide layout; long layouts learn theirs row by row).
     pub fn metric_ids(&self) -> impl Iterator<Item = &str> {
-        self.metrics.iter().map(|(_, m, _)| m.as_str())
+        self.metrics.iter().map(|(_, m, _, _)| m.as_str())
     }
     /// Whether this file has a column for table dimension `i`.
     pub fn has_dim(&self, i: usize) -> bool {
@@ -145,7 +167,10 @@ pub fn resolve(
         (None, Some(col)) => Field::Column(
             find(col).ok_or_else(|| missing("the platform column", col, "platform_column"))?,
         ),
-        (None, None) => Field::Absent,
+        (None, None) => match plan.platform {
+            Some(p) => Field::Constant(table.strings.intern(p)),
+            None => Field::Absent,
+        },
     };
     let account = match (&plan.source.account, &plan.source.account_column) {
         (Some(a), _) => Field::Constant(table.strings.intern(&a.trim().to_lowercase())),
@@ -176,14 +201,27 @@ pub fn resolve(
     };
     let mut metrics = Vec::new();
     if long.is_none() {
+        let mut mapped = Vec::new();
         for (col, header) in normalized.iter().enumerate() {
             if special.contains(&Some(col)) {
                 continue;
             }
-            if let Some(metric) = metric_for(plan, header, catalog) {
-                let unit = catalog.get(&metric).and_then(|m| m.duration_unit);
-                metrics.push((col, metric, unit));
+            if let Some(m) = mapping_for(plan, header, catalog) {
+                mapped.push((col, m));
             }
+        }
+        // Of a preset's alternative headers for one metric, only the first listed is read.
+        let outranked = |metric: &str, rank: usize| {
+            mapped
+                .iter()
+                .any(|(_, o)| o.metric == metric && o.rank.is_some_and(|r| r < rank))
+        };
+        for (col, m) in &mapped {
+            if m.rank.is_some_and(|r| outranked(&m.metric, r)) {
+                continue;
+            }
+            let unit = catalog.get(&m.metric).and_then(|d| d.duration_unit);
+            metrics.push((*col, m.metric.clone(), unit, m.scale));
         }
     }
     let dims = dims.iter().map(|d| find(d)).collect();
@@ -205,13 +243,37 @@ fn column_of(field: Field) -> Option<usize> {
     }
 }
 
+/// How a header maps to a metric.
+struct Mapping {
+    metric: String,
+    scale: f64,
+    rank: Option<usize>,
+}
+
+/// The mapping of a header: the user's `columns:`, then the preset's, then a header named like a
+/// metric id (unless the preset ignores it).
+fn mapping_for(plan: &SourcePlan, name: &str, catalog: &Catalog) -> Option<Mapping> {
+    let key = normalize(name);
+    if let Some(c) = plan.columns.iter().find(|c| c.header == key) {
+        return Some(Mapping {
+            metric: c.metric.clone(),
+            scale: c.scale,
+            rank: c.rank,
+        });
+    }
+    if plan.ignored.contains(&key) {
+        return None;
+    }
+    catalog.get(&key).map(|m| Mapping {
+        metric: m.id.clone(),
+        scale: 1.0,
+        rank: None,
+    })
+}
+
 /// The metric a header (or a long layout's metric name) stands for.
 pub fn metric_for(plan: &SourcePlan, name: &str, catalog: &Catalog) -> Option<String> {
-    let key = normalize(name);
-    if let Some((_, m)) = plan.columns.iter().find(|(h, _)| *h == key) {
-        return Some(m.clone());
-    }
-    catalog.get(&key).map(|m| m.id.clone())
+    mapping_for(plan, name, catalog).map(|m| m.metric)
 }
 
 /// Counters of one source.
@@ -231,8 +293,8 @@ pub struct Ingest<'a> {
     layout: &'a FileLayout,
     catalog: &'a Catalog,
     display: &'a str,
-    /// `(column, slot, duration unit)` for wide layouts, only the metrics the table keeps.
-    slots: Vec<(usize, usize, Option<DurationUnit>)>,
+    /// `(column, slot, duration unit, scale)` for wide layouts, only the metrics the table keeps.
+    slots: Vec<(usize, usize, Option<DurationUnit>, f64)>,
     key: Vec<u32>,
     values: Vec<(usize, f64)>,
     last_date: (Vec<u8>, Day),
@@ -253,7 +315,7 @@ impl<'a> Ingest<'a> {
         let slots = layout
             .metrics
             .iter()
-            .filter_map(|(col, m, unit)| table.slot(m).map(|s| (*col, s, *unit)))
+            .filter_map(|(col, m, unit, scale)| table.slot(m).map(|s| (*col, s, *unit, *scale)))
             .collect();
         Ingest {
             plan,
@@ -324,9 +386,9 @@ impl<'a> Ingest<'a> {
             }
         } else {
             for i in 0..self.slots.len() {
-                let (col, slot, unit) = self.slots[i];
+                let (col, slot, unit, scale) = self.slots[i];
                 if let Some(v) = self.number(record, col, unit, line)? {
-                    self.values.push((slot, v));
+                    self.values.push((slot, v * scale));
                 }
             }
         }

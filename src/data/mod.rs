@@ -25,7 +25,7 @@ pub use table::{Day, Interner, Series, Table, day_date, day_number};
 use crate::catalog::Catalog;
 use crate::spec::ParsedFile;
 use crate::spec::model::{DecimalSign, Delimiter, Source, SourceFormat, Totals};
-use layout::{Counts, FileLayout, Ingest, SourcePlan};
+use layout::{Counts, FileLayout, Ingest, PlanColumn, SourcePlan};
 
 /// What the goals need from the data, so that unused columns are never parsed.
 #[derive(Debug, Clone, Default)]
@@ -150,20 +150,29 @@ fn plan<'a>(
 ) -> Result<SourcePlan<'a>, DataError> {
     let preset = match &source.preset {
         Some(name) => Some(presets::get(name).ok_or_else(|| {
+            let all = crate::suggest::quote_list(&presets::names());
             DataError::at(&source.path, None, format!("there is no preset `{name}`"))
-                .help(format!(
-                    "presets: {}",
-                    crate::suggest::quote_list(&presets::names())
+                .help(crate::suggest::nearest_help(
+                    name,
+                    presets::names(),
+                    |near| format!("did you mean {near}? The presets are {all} (docs/presets.md)"),
+                    &format!("the presets are {all} (docs/presets.md)"),
                 ))
                 .declared_at(format!("/sources/{id}/preset"))
         })?),
         None => None,
     };
-    let mut columns: Vec<(String, String)> = source
+    let mut columns: Vec<PlanColumn> = source
         .columns
         .iter()
-        .map(|(h, m)| (normalize(h), m.as_str().to_string()))
+        .map(|(h, m)| PlanColumn {
+            header: normalize(h),
+            metric: m.as_str().to_string(),
+            scale: 1.0,
+            rank: None,
+        })
         .collect();
+    let mut ignored = Vec::new();
     let mut date_headers = vec!["date".to_string(), "day".into(), "datum".into()];
     let mut skip_matching: Vec<String> = source
         .skip_rows_matching
@@ -171,15 +180,36 @@ fn plan<'a>(
         .map(|s| s.trim().to_lowercase())
         .collect();
     let mut strftime = source.date_format.clone();
+    let mut skip_rows = source.skip_rows;
+    let mut platform = None;
+    let mut totals = source.totals;
     if let Some(p) = preset {
-        columns.extend(
-            p.columns
-                .iter()
-                .map(|(h, m)| (normalize(h), (*m).to_string())),
-        );
+        // The user's `columns:` win: a header or a metric they map is not mapped by the preset.
+        let user = columns.clone();
+        let user_maps = |header: &str, metric: &str| {
+            user.iter()
+                .any(|c| c.header == header || c.metric == metric)
+        };
+        for (rank, c) in p.columns.iter().enumerate() {
+            let header = normalize(c.header);
+            if !user_maps(&header, c.metric) {
+                columns.push(PlanColumn {
+                    header,
+                    metric: c.metric.to_string(),
+                    scale: c.scale,
+                    rank: Some(rank),
+                });
+            }
+        }
+        ignored.extend(p.ignore.iter().map(|h| normalize(h)));
         date_headers.splice(0..0, p.date_columns.iter().map(|d| normalize(d)));
         skip_matching.extend(p.skip_rows_matching.iter().map(|s| s.to_lowercase()));
         strftime = strftime.or(p.date_format.map(str::to_string));
+        skip_rows = skip_rows.or(Some(p.skip_rows));
+        if source.platform.is_none() && source.platform_column.is_none() {
+            platform = p.platform;
+        }
+        totals = totals.or(Some(p.totals));
     }
     let source_tz = match &source.timezone {
         Some(name) => TimeZone::get(name).map_err(|_| {
@@ -196,6 +226,10 @@ fn plan<'a>(
         id,
         source,
         columns,
+        ignored,
+        platform,
+        skip_rows: skip_rows.unwrap_or(0),
+        totals: totals.unwrap_or(Totals::Daily),
         user_columns: source.columns.keys().cloned().collect(),
         date_headers,
         skip_matching,
@@ -244,7 +278,7 @@ fn load_source(
     for path in files {
         let display = path.display().to_string();
         let mut hasher = hashing::Hashing::open(path, &display)?;
-        let file = open(path, &display, source, &mut hasher)?;
+        let file = open(path, &display, plan, &mut hasher)?;
         let layout = layout::resolve(
             plan,
             file.headers(),
@@ -291,7 +325,7 @@ fn load_source(
     Ok(LoadedSource {
         id: plan.id.to_string(),
         files: shown,
-        totals: source.totals.unwrap_or(Totals::Daily),
+        totals: plan.totals,
         provides,
         table,
         dims_present,
@@ -321,14 +355,15 @@ fn long_metrics_seen(table: &Table) -> Vec<String> {
 fn open(
     path: &Path,
     display: &str,
-    source: &Source,
+    plan: &SourcePlan,
     hasher: &mut hashing::Hashing,
 ) -> Result<Opened, DataError> {
+    let source = plan.source;
     match format_of(path, source) {
         SourceFormat::Csv => {
             let options = csv_reader::CsvOptions {
                 delimiter: source.delimiter.map(delimiter_byte),
-                skip_rows: source.skip_rows.unwrap_or(0),
+                skip_rows: plan.skip_rows,
             };
             csv_reader::open(hasher.reader()?, display, options).map(Opened::Csv)
         }
