@@ -176,6 +176,14 @@ pub struct MetricReport {
     pub formula: Option<String>,
 }
 
+impl MetricReport {
+    /// A value in this metric's unit (`12,345`, `4.5%`, `€6.50`); none → `–`.
+    pub fn show(&self, v: Option<f64>) -> String {
+        let currency = self.currency.as_deref().unwrap_or("EUR");
+        super::format::value(v, self.unit, self.duration_unit, currency)
+    }
+}
+
 /// The window a goal is judged on.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct WindowReport {

@@ -85,6 +85,21 @@ fn trimmed(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A target band as text — `≥ 300`, `≤ €6.50`, `1.5×–3×` — with `show` formatting each bound;
+/// `None` when neither bound is known.
+pub fn band(
+    low: Option<f64>,
+    high: Option<f64>,
+    show: impl Fn(Option<f64>) -> String,
+) -> Option<String> {
+    match (low, high) {
+        (Some(lo), None) => Some(format!("≥ {}", show(Some(lo)))),
+        (None, Some(hi)) => Some(format!("≤ {}", show(Some(hi)))),
+        (Some(lo), Some(hi)) => Some(format!("{}–{}", show(Some(lo)), show(Some(hi)))),
+        (None, None) => None,
+    }
+}
+
 /// A fraction as a whole percent: 0.523 → `52%`.
 pub fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |v| format!("{}%", (v * 100.0).round()))

@@ -3,7 +3,7 @@
 //! the worst 10 of each are emitted and one `::notice` counts the rest.
 
 use super::document::{Document, GoalReport};
-use super::format::{status_label, value};
+use super::format::{band, status_label};
 use crate::diag::Level;
 use crate::eval::severity_rank;
 use crate::spec::model::Status;
@@ -81,26 +81,16 @@ fn goal_annotation(g: &GoalReport) -> Option<Annotation> {
     } else {
         return None;
     };
-    let (unit, duration, currency) = g.metric.as_ref().map_or(
-        (crate::catalog::Unit::Count, None, "EUR".to_string()),
-        |m| {
-            (
-                m.unit,
-                m.duration_unit,
-                m.currency.clone().unwrap_or_else(|| "EUR".into()),
-            )
-        },
-    );
-    let show = |v| value(v, unit, duration, &currency);
+    let show = |v| {
+        g.metric
+            .as_ref()
+            .map_or_else(|| format_number_or_dash(v), |m| m.show(v))
+    };
     let target = g
         .target
         .as_ref()
-        .map_or(String::new(), |t| match (t.low, t.high) {
-            (Some(lo), None) => format!(" vs target ≥ {}", show(Some(lo))),
-            (None, Some(hi)) => format!(" vs target ≤ {}", show(Some(hi))),
-            (Some(lo), Some(hi)) => format!(" vs target {}–{}", show(Some(lo)), show(Some(hi))),
-            (None, None) => String::new(),
-        });
+        .and_then(|t| band(t.low, t.high, show))
+        .map_or(String::new(), |b| format!(" vs target {b}"));
     let message = match g.actual {
         Some(_) => format!(
             "{}: {}{} (projected {})",
@@ -119,6 +109,10 @@ fn goal_annotation(g: &GoalReport) -> Option<Annotation> {
         message,
         rank: severity_rank(g.status),
     })
+}
+
+fn format_number_or_dash(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), crate::spec::scalars::format_number)
 }
 
 /// Escapes a message (`%`, CR, LF), per GitHub's toolkit.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::document::{Document, GoalReport};
-use super::format::{percent, status_label, value};
+use super::format::{band, percent, status_label};
 use crate::eval::severity_rank;
 use crate::spec::model::Status;
 
@@ -63,15 +63,12 @@ fn numbers(g: &GoalReport) -> String {
     let Some(m) = &g.metric else {
         return String::new();
     };
-    let currency = m.currency.as_deref().unwrap_or("EUR");
-    let show = |v| value(v, m.unit, m.duration_unit, currency);
+    let show = |v| m.show(v);
     let mut parts = vec![format!("{} {}", m.id, show(g.actual))];
     if let Some(t) = &g.target {
-        parts.push(match (t.low, t.high) {
-            (Some(lo), None) => format!("target ≥ {}", show(Some(lo))),
-            (None, Some(hi)) => format!("target ≤ {}", show(Some(hi))),
-            (Some(lo), Some(hi)) => format!("target {}–{}", show(Some(lo)), show(Some(hi))),
-            (None, None) => format!("target {} {}", t.kind, t.written),
+        parts.push(match band(t.low, t.high, show) {
+            Some(b) => format!("target {b}"),
+            None => format!("target {} {}", t.kind, t.written),
         });
     }
     if g.projected.is_some() && g.projected != g.actual {
