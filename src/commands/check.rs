@@ -245,7 +245,7 @@ fn parse_fail_on(text: &str) -> Result<Vec<Status>, Failure> {
     text.split(',')
         .map(|s| {
             let s = s.trim();
-            serde_json::from_value(serde_json::Value::String(s.replace(' ', "_"))).map_err(|_| {
+            crate::report::format::from_name(&s.replace(' ', "_")).ok_or_else(|| {
                 Failure::message(format!(
                     "error: --fail-on: `{s}` is not a status (pending, no_data, achieved, on_track, at_risk, off_track, missed, or none)"
                 ))

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::catalog::{Aggregate, Catalog, Metric};
 use crate::data::{DataSet, Day, LoadedSource, normalize, platform_id};
-use crate::spec::model::{FilterValue, Goal};
+use crate::spec::model::Goal;
 
 /// Which rows a goal counts.
 #[derive(Debug, Clone, Default)]
@@ -52,7 +52,11 @@ impl Selection {
             .iter()
             .filter_map(|(column, values)| {
                 let index = dims.iter().position(|d| *d == normalize(column))?;
-                let accepted = values.as_slice().iter().map(filter_text).collect();
+                let accepted = values
+                    .as_slice()
+                    .iter()
+                    .map(|v| v.text().trim().to_lowercase())
+                    .collect();
                 Some((index, accepted))
             })
             .collect();
@@ -81,14 +85,6 @@ impl Selection {
                     .any(|v| v == strings.name(series.dims[*dim]))
         });
         platform_ok && account_ok && filters_ok
-    }
-}
-
-fn filter_text(v: &FilterValue) -> String {
-    match v {
-        FilterValue::Text(s) => s.trim().to_lowercase(),
-        FilterValue::Number(n) => crate::spec::scalars::format_number(*n),
-        FilterValue::Bool(b) => b.to_string(),
     }
 }
 

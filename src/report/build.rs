@@ -147,7 +147,12 @@ fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> Go
         filter: goal
             .filter
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_slice().iter().map(filter_text).collect()))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_slice().iter().map(FilterValue::text).collect(),
+                )
+            })
             .collect(),
         window: outcome.map(|o| window_report(goal, o)),
         baseline: outcome.and_then(|o| o.baseline).map(|b| BaselineReport {
@@ -195,14 +200,6 @@ fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> Go
 fn all_or(items: impl Iterator<Item = String>) -> Option<Vec<String>> {
     let items: Vec<String> = items.collect();
     (!items.iter().any(|i| i.eq_ignore_ascii_case("all"))).then_some(items)
-}
-
-fn filter_text(v: &FilterValue) -> String {
-    match v {
-        FilterValue::Text(s) => s.clone(),
-        FilterValue::Number(n) => crate::spec::scalars::format_number(*n),
-        FilterValue::Bool(b) => b.to_string(),
-    }
 }
 
 fn metric_report(m: &Metric, currency: &str) -> MetricReport {

@@ -4,6 +4,12 @@
 use crate::catalog::{DurationUnit, Unit};
 use crate::spec::model::Status;
 
+/// The unit-like enum variant (`Status`, `Unit`, `DurationUnit`) whose serde name is `name`
+/// (`on_track`, `percent`, `minutes`).
+pub fn from_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
 /// Formats `v` in a metric's unit; `currency` is the code shown with money.
 pub fn value(v: Option<f64>, unit: Unit, duration: Option<DurationUnit>, currency: &str) -> String {
     let Some(v) = v else {

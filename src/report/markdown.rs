@@ -135,7 +135,7 @@ pub fn escape(text: &str) -> String {
 }
 
 fn status(s: &str) -> Option<Status> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    format::from_name(s)
 }
 
 /// `metric` is a goal's `metric` object: unit, duration unit and currency.
@@ -147,10 +147,9 @@ fn unit_of(metric: &Value) -> (Unit, Option<DurationUnit>, String) {
             .and_then(|v| v.as_str().map(str::to_string))
     };
     let unit = field("unit")
-        .and_then(|u| serde_json::from_value(serde_json::Value::String(u)).ok())
+        .and_then(|u| format::from_name(&u))
         .unwrap_or(Unit::Count);
-    let duration = field("duration_unit")
-        .and_then(|u| serde_json::from_value(serde_json::Value::String(u)).ok());
+    let duration = field("duration_unit").and_then(|u| format::from_name(&u));
     (
         unit,
         duration,

@@ -390,6 +390,17 @@ pub enum FilterValue {
     Bool(bool),
 }
 
+impl FilterValue {
+    /// The value as cell text: `reel`, `15`, `true`.
+    pub fn text(&self) -> String {
+        match self {
+            FilterValue::Text(s) => s.clone(),
+            FilterValue::Number(n) => super::scalars::format_number(*n),
+            FilterValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
 /// A goal window: a named period, or an explicit range.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
