@@ -155,12 +155,17 @@ impl DiagnosticRenderer {
         let mut group = match (&diag.span, source) {
             (Some(span), Some(source)) => {
                 let range = clamp_to_char_boundaries(source, &span.bytes);
-                let mut annotation = AnnotationKind::Primary.span(range);
+                // Only the annotated lines go to the renderer: it walks every line it is given,
+                // and a thousand findings in a long goal file would walk it a thousand times.
+                let (from, to) = line_bounds(source, &range);
+                let mut annotation =
+                    AnnotationKind::Primary.span(range.start - from..range.end - from);
                 if let Some(label) = &diag.label {
                     annotation = annotation.label(label.as_str());
                 }
                 title.element(
-                    Snippet::source(source)
+                    Snippet::source(&source[from..to])
+                        .line_start(span.line)
                         .path(diag.file.as_str())
                         .annotation(annotation),
                 )
@@ -181,6 +186,16 @@ impl DiagnosticRenderer {
         out.push('\n');
         out
     }
+}
+
+/// The start of the line holding `range.start` and the end of the line holding `range.end`
+/// (past its line break).
+fn line_bounds(source: &str, range: &std::ops::Range<usize>) -> (usize, usize) {
+    let from = source[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let to = source[range.end..]
+        .find('\n')
+        .map_or(source.len(), |i| range.end + i + 1);
+    (from, to)
 }
 
 /// A one-line summary: `2 errors, 1 warning in goals.yaml`.
