@@ -15,6 +15,7 @@ pub mod report;
 pub mod rules;
 pub mod spec;
 pub mod suggest;
+pub mod timings;
 
 pub mod commands;
 

@@ -12,7 +12,7 @@ use crate::Outcome;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::data::{self, DataError, InputFile};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level};
-use crate::eval::{self, Evaluator, Settings};
+use crate::eval::{self, Evaluator, Rollups, Settings};
 use crate::lint::{self, Levels};
 use crate::report::build::{Inputs, build};
 use crate::report::{Document, github, junit, markdown, text};
@@ -73,6 +73,7 @@ fn renderer() -> DiagnosticRenderer {
 }
 
 fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
+    crate::timings::mark("start");
     let overrides = super::validate::level_overrides(&args.levels)
         .map_err(|m| Failure::message(format!("error: {m}")))?;
     let fail_on_flag = args.fail_on.as_deref().map(parse_fail_on).transpose()?;
@@ -109,15 +110,18 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
             })?,
         None => jiff::Timestamp::now().to_zoned_datetime(tz.clone()).date(),
     };
+    crate::timings::mark("read and lint the goal file");
     let needs = eval::needs(&parsed, &linted.catalog);
     let data = data::load(&parsed, &linted.catalog, &needs, &data_paths, &tz)
         .map_err(|errors| data_failure(&parsed, &errors))?;
+    crate::timings::mark("read the exports");
     let unsourced = eval::unsourced(&parsed, &linted.catalog, &data, &needs);
     if !unsourced.is_empty() {
         return Err(data_failure(&parsed, &unsourced));
     }
 
     let levels = Levels::new(&model.lint, &overrides);
+    let rollups = Rollups::new(&data);
     let evaluator = Evaluator {
         parsed: &parsed,
         catalog: &linted.catalog,
@@ -126,6 +130,7 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
         settings: settings(&parsed, as_of),
         levels: &levels,
         dims: &needs.dims,
+        rollups: &rollups,
     };
     let mut lint_findings = linted.diagnostics.clone();
     let outcomes: Vec<_> = model
@@ -139,6 +144,7 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
             })
         })
         .collect();
+    crate::timings::mark("evaluate the goals");
     lint_findings.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.line));
     let data_rule_errors = lint_findings.iter().any(|d| d.level == Level::Error);
     let doc = build(Inputs {
@@ -159,7 +165,9 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
         goal_file: InputFile::of_bytes(&parsed.source.display, parsed.source.text.as_bytes()),
     });
 
+    crate::timings::mark("build the report");
     report_lint(&doc, &parsed);
+    crate::timings::mark("print findings");
     let template_ref = template.as_ref().map(|(n, s)| (n.as_str(), s.as_str()));
     let stdout = render(&doc, args.format, template_ref)?;
     let files = outputs
@@ -169,7 +177,11 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
     for (path, text) in files {
         write_atomically(path, &text).map_err(Failure::message)?;
     }
-    if !super::print_stdout(&stdout) {
+    crate::timings::mark("render and write outputs");
+    let printed = super::print_stdout(&stdout);
+    crate::timings::mark("print stdout");
+    crate::timings::report();
+    if !printed {
         return Ok(Outcome::Failed);
     }
     Ok(if doc.summary.failing > 0 || data_rule_errors {

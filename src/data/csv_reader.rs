@@ -10,8 +10,10 @@ use super::error::DataError;
 pub struct OpenedCsv {
     /// Header cells, trimmed.
     pub headers: Vec<String>,
-    /// Reader of the data rows.
-    pub reader: csv::Reader<Box<dyn BufRead>>,
+    /// The data rows, positioned at the first one.
+    pub input: Box<dyn BufRead>,
+    /// The field delimiter (declared, from `sep=`, or sniffed).
+    pub delimiter: u8,
     /// Physical lines before the reader's first line (preamble and header).
     pub line_offset: u64,
 }
@@ -70,17 +72,24 @@ pub fn open(
     }
     let delimiter = delimiter.unwrap_or_else(|| sniff(&line));
     let headers = parse_header(&line, delimiter, display, line_offset)?;
-    let reader = csv::ReaderBuilder::new()
+    Ok(OpenedCsv {
+        headers,
+        input,
+        delimiter,
+        line_offset,
+    })
+}
+
+/// The CSV reader settings for data rows: no header, ragged rows allowed (checked per row),
+/// `#` comment lines skipped.
+pub fn builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .comment(Some(b'#'))
-        .from_reader(input);
-    Ok(OpenedCsv {
-        headers,
-        reader,
-        line_offset,
-    })
+        .comment(Some(b'#'));
+    builder
 }
 
 /// Strips a byte-order mark; UTF-16 files are decoded to UTF-8 in memory (such exports are

@@ -1,27 +1,12 @@
 //! How one export's columns map to a source's date, platform, account, metrics and dimensions,
 //! and the ingestion of its rows into the source's [`Table`].
 
-use std::collections::HashMap;
-
-use csv::ByteRecord;
-
-use super::cells::{self, DateFormat, NumberFormat};
+use super::cells::{DateFormat, NumberFormat};
 use super::error::DataError;
-use super::table::{Day, Table, day_number};
 use crate::catalog::{Catalog, DurationUnit, canonical_platform};
-use crate::spec::model::{Layout as LayoutKind, OnError, Source, Totals};
+use crate::spec::model::{Layout as LayoutKind, Source, Totals};
 use crate::spec::yaml::push_pointer;
 use crate::suggest::{nearest_help, quote_list};
-
-/// Labels of total rows that exports append (first cell or date cell, any case).
-const TOTAL_LABELS: &[&str] = &[
-    "total",
-    "totals",
-    "grand total",
-    "totaal",
-    "gesamt",
-    "summe",
-];
 
 /// `Link clicks` → `link_clicks`: how headers meet metric ids.
 pub fn normalize(header: &str) -> String {
@@ -39,12 +24,12 @@ pub fn platform_id(text: &str) -> String {
 }
 
 /// Where a series field comes from.
-#[derive(Debug, Clone, Copy)]
-enum Field {
+#[derive(Debug, Clone)]
+pub(super) enum Field {
     /// Not given: the empty string.
     Absent,
-    /// The same interned value on every row.
-    Constant(u32),
+    /// The same (normalized) text on every row.
+    Constant(String),
     /// A column.
     Column(usize),
 }
@@ -93,16 +78,16 @@ pub struct SourcePlan<'a> {
 
 /// One export's columns resolved against a [`SourcePlan`].
 pub struct FileLayout {
-    date: usize,
-    platform: Field,
-    account: Field,
+    pub(super) date: usize,
+    pub(super) platform: Field,
+    pub(super) account: Field,
     /// Wide: `(column, metric id, duration unit, scale)`.
-    metrics: Vec<(usize, String, Option<DurationUnit>, f64)>,
+    pub(super) metrics: Vec<(usize, String, Option<DurationUnit>, f64)>,
     /// Long: metric column, value column.
-    long: Option<(usize, usize)>,
+    pub(super) long: Option<(usize, usize)>,
     /// Per table dimension: its column in this file.
-    dims: Vec<Option<usize>>,
-    headers: Vec<String>,
+    pub(super) dims: Vec<Option<usize>>,
+    pub(super) headers: Vec<String>,
 }
 
 impl FileLayout {
@@ -123,7 +108,6 @@ pub fn resolve(
     catalog: &Catalog,
     dims: &[String],
     display: &str,
-    table: &mut Table,
 ) -> Result<FileLayout, DataError> {
     let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let find = |name: &str| normalized.iter().position(|h| *h == normalize(name));
@@ -163,17 +147,17 @@ pub fn resolve(
             })?,
     };
     let platform = match (&plan.source.platform, &plan.source.platform_column) {
-        (Some(p), _) => Field::Constant(table.strings.intern(canonical_platform(p.as_str()))),
+        (Some(p), _) => Field::Constant(canonical_platform(p.as_str()).to_string()),
         (None, Some(col)) => Field::Column(
             find(col).ok_or_else(|| missing("the platform column", col, "platform_column"))?,
         ),
         (None, None) => match plan.platform {
-            Some(p) => Field::Constant(table.strings.intern(p)),
+            Some(p) => Field::Constant(p.to_string()),
             None => Field::Absent,
         },
     };
     let account = match (&plan.source.account, &plan.source.account_column) {
-        (Some(a), _) => Field::Constant(table.strings.intern(&a.trim().to_lowercase())),
+        (Some(a), _) => Field::Constant(a.trim().to_lowercase()),
         (None, Some(col)) => Field::Column(
             find(col).ok_or_else(|| missing("the account column", col, "account_column"))?,
         ),
@@ -185,7 +169,7 @@ pub fn resolve(
             return Err(missing("the column", user, "columns").declared_at(key));
         }
     }
-    let special = [Some(date), column_of(platform), column_of(account)];
+    let special = [Some(date), column_of(&platform), column_of(&account)];
     let long = match plan.source.layout {
         Some(LayoutKind::Long) => {
             let metric_col = plan.source.metric_column.as_deref().unwrap_or("metric");
@@ -236,9 +220,9 @@ pub fn resolve(
     })
 }
 
-fn column_of(field: Field) -> Option<usize> {
+fn column_of(field: &Field) -> Option<usize> {
     match field {
-        Field::Column(c) => Some(c),
+        Field::Column(c) => Some(*c),
         _ => None,
     }
 }
@@ -274,282 +258,4 @@ fn mapping_for(plan: &SourcePlan, name: &str, catalog: &Catalog) -> Option<Mappi
 /// The metric a header (or a long layout's metric name) stands for.
 pub fn metric_for(plan: &SourcePlan, name: &str, catalog: &Catalog) -> Option<String> {
     mapping_for(plan, name, catalog).map(|m| m.metric)
-}
-
-/// Counters of one source.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
-    /// Rows stored.
-    pub rows: u64,
-    /// Malformed rows skipped (`on_error: skip`).
-    pub skipped: u64,
-    /// Total rows dropped.
-    pub totals: u64,
-}
-
-/// Feeds one export's rows into a table.
-pub struct Ingest<'a> {
-    plan: &'a SourcePlan<'a>,
-    layout: &'a FileLayout,
-    catalog: &'a Catalog,
-    display: &'a str,
-    /// `(column, slot, duration unit, scale)` for wide layouts, only the metrics the table keeps.
-    slots: Vec<(usize, usize, Option<DurationUnit>, f64)>,
-    key: Vec<u32>,
-    values: Vec<(usize, f64)>,
-    last_date: (Vec<u8>, Day),
-    platform_cache: HashMap<Vec<u8>, u32>,
-    /// Counters.
-    pub counts: Counts,
-}
-
-impl<'a> Ingest<'a> {
-    /// Prepares ingestion of one file.
-    pub fn new(
-        plan: &'a SourcePlan<'a>,
-        layout: &'a FileLayout,
-        catalog: &'a Catalog,
-        display: &'a str,
-        table: &Table,
-    ) -> Self {
-        let slots = layout
-            .metrics
-            .iter()
-            .filter_map(|(col, m, unit, scale)| table.slot(m).map(|s| (*col, s, *unit, *scale)))
-            .collect();
-        Ingest {
-            plan,
-            layout,
-            catalog,
-            display,
-            slots,
-            key: Vec::new(),
-            values: Vec::new(),
-            last_date: (Vec::new(), 0),
-            platform_cache: HashMap::new(),
-            counts: Counts::default(),
-        }
-    }
-
-    /// Reads one row; a malformed cell is an error unless the source says `on_error: skip`.
-    pub fn row(
-        &mut self,
-        table: &mut Table,
-        record: &ByteRecord,
-        line: u64,
-    ) -> Result<(), DataError> {
-        match self.try_row(table, record, line) {
-            Ok(()) => Ok(()),
-            Err(e) if self.plan.source.on_error == Some(OnError::Skip) => {
-                let _ = e;
-                self.counts.skipped += 1;
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    fn try_row(
-        &mut self,
-        table: &mut Table,
-        record: &ByteRecord,
-        line: u64,
-    ) -> Result<(), DataError> {
-        if record.iter().all(|c| c.trim_ascii().is_empty()) {
-            return Ok(());
-        }
-        self.check_width(record, line)?;
-        let first = text(record, 0);
-        let date_text = text(record, self.layout.date);
-        if self.is_total(first) || self.is_total(date_text) {
-            self.counts.totals += 1;
-            return Ok(());
-        }
-        if date_text.trim().is_empty() {
-            return Ok(());
-        }
-        let day = self.day(record, line)?;
-        self.values.clear();
-        if let Some((metric_col, value_col)) = self.layout.long {
-            let name = text(record, metric_col);
-            if let Some(slot) =
-                metric_for(self.plan, name, self.catalog).and_then(|m| table.slot(&m))
-            {
-                let unit = table
-                    .metrics
-                    .get(slot)
-                    .and_then(|m| self.catalog.get(m))
-                    .and_then(|m| m.duration_unit);
-                if let Some(v) = self.number(record, value_col, unit, line)? {
-                    self.values.push((slot, v));
-                }
-            }
-        } else {
-            for i in 0..self.slots.len() {
-                let (col, slot, unit, scale) = self.slots[i];
-                if let Some(v) = self.number(record, col, unit, line)? {
-                    self.values.push((slot, v * scale));
-                }
-            }
-        }
-        self.series_key(table, record, line)?;
-        let series = table.series_index(&self.key);
-        table.see_day(day);
-        for &(slot, v) in &self.values {
-            table.add(series, day, slot, v);
-        }
-        self.counts.rows += 1;
-        Ok(())
-    }
-
-    fn check_width(&self, record: &ByteRecord, line: u64) -> Result<(), DataError> {
-        let width = self.layout.headers.len();
-        if record.len() > width
-            && record
-                .iter()
-                .skip(width)
-                .any(|c| !c.trim_ascii().is_empty())
-        {
-            return Err(DataError::at(
-                self.display,
-                Some(line),
-                format!("the row has {} fields but the header has {width}", record.len()),
-            )
-            .column(width + 1)
-            .help("a cell with the delimiter in it must be quoted; check the delimiter (`delimiter:`) too"));
-        }
-        Ok(())
-    }
-
-    fn is_total(&self, cell: &str) -> bool {
-        let t = cell.trim().to_lowercase();
-        !t.is_empty()
-            && (TOTAL_LABELS.contains(&t.as_str()) || self.plan.skip_matching.contains(&t))
-    }
-
-    fn day(&mut self, record: &ByteRecord, line: u64) -> Result<Day, DataError> {
-        let raw = record.get(self.layout.date).unwrap_or_default();
-        if raw == self.last_date.0.as_slice() {
-            return Ok(self.last_date.1);
-        }
-        let value = self.utf8(record, self.layout.date, line)?;
-        let date = cells::parse_date(value, &self.plan.dates)
-            .map_err(|e| self.cell_error(self.layout.date, value, line, e))?;
-        let day = day_number(date);
-        self.last_date = (raw.to_vec(), day);
-        Ok(day)
-    }
-
-    fn number(
-        &self,
-        record: &ByteRecord,
-        col: usize,
-        unit: Option<DurationUnit>,
-        line: u64,
-    ) -> Result<Option<f64>, DataError> {
-        let value = self.utf8(record, col, line)?;
-        cells::parse_number(value, self.plan.number, unit)
-            .map_err(|e| self.cell_error(col, value, line, e))
-    }
-
-    fn series_key(
-        &mut self,
-        table: &mut Table,
-        record: &ByteRecord,
-        line: u64,
-    ) -> Result<(), DataError> {
-        self.key.clear();
-        let platform = match self.layout.platform {
-            Field::Absent => 0,
-            Field::Constant(id) => id,
-            Field::Column(col) => {
-                let raw = record.get(col).unwrap_or_default();
-                match self.platform_cache.get(raw) {
-                    Some(id) => *id,
-                    None => {
-                        let id = table
-                            .strings
-                            .intern(&platform_id(self.utf8(record, col, line)?));
-                        self.platform_cache.insert(raw.to_vec(), id);
-                        id
-                    }
-                }
-            }
-        };
-        self.key.push(platform);
-        let account = match self.layout.account {
-            Field::Absent => 0,
-            Field::Constant(id) => id,
-            Field::Column(col) => table
-                .strings
-                .intern(&self.utf8(record, col, line)?.trim().to_lowercase()),
-        };
-        self.key.push(account);
-        for i in 0..self.layout.dims.len() {
-            let id = match self.layout.dims[i] {
-                Some(col) => table
-                    .strings
-                    .intern(&self.utf8(record, col, line)?.trim().to_lowercase()),
-                None => 0,
-            };
-            self.key.push(id);
-        }
-        Ok(())
-    }
-
-    fn utf8<'r>(
-        &self,
-        record: &'r ByteRecord,
-        col: usize,
-        line: u64,
-    ) -> Result<&'r str, DataError> {
-        std::str::from_utf8(record.get(col).unwrap_or_default()).map_err(|_| {
-            DataError::at(
-                self.display,
-                Some(line),
-                format!(
-                    "in column `{}`, the cell is not UTF-8 text",
-                    self.header(col)
-                ),
-            )
-            .column(col + 1)
-            .help("save the export as UTF-8 (or UTF-16 with a byte-order mark)")
-        })
-    }
-
-    fn header(&self, col: usize) -> &str {
-        self.layout.headers.get(col).map_or("?", String::as_str)
-    }
-
-    fn cell_error(&self, col: usize, value: &str, line: u64, e: cells::CellError) -> DataError {
-        let err = DataError::at(
-            self.display,
-            Some(line),
-            format!(
-                "in column `{}`, `{}` {}",
-                self.header(col),
-                value.escape_debug(),
-                phrase(&e.message)
-            ),
-        )
-        .column(col + 1);
-        let skip = "or add `on_error: skip` to the source to skip such rows";
-        match e.help {
-            Some(h) => err.help(format!("{h}; {skip}")),
-            None => err.help(format!("fix the cell, {skip}")),
-        }
-    }
-}
-
-/// `not a number` → `is not a number`; messages that start with a verb stay.
-fn phrase(message: &str) -> String {
-    if message.starts_with("is ") || message.starts_with("does ") {
-        message.to_string()
-    } else {
-        format!("is {message}")
-    }
-}
-
-fn text(record: &ByteRecord, col: usize) -> &str {
-    std::str::from_utf8(record.get(col).unwrap_or_default()).unwrap_or("")
 }

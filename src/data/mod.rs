@@ -2,12 +2,16 @@
 //! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources").
 
 mod cells;
+mod chunks;
 mod csv_reader;
 mod error;
 mod hashing;
+mod ingest;
 mod json_reader;
 mod layout;
 pub mod presets;
+mod progress;
+mod reading;
 pub mod table;
 
 use std::collections::BTreeSet;
@@ -20,12 +24,14 @@ pub use cells::{CellError, DateFormat, NumberFormat, is_missing, parse_date, par
 pub use error::DataError;
 pub use hashing::InputFile;
 pub use layout::{normalize, platform_id};
-pub use table::{Day, Interner, Series, Table, day_date, day_number};
+pub use reading::parser_threads;
+pub use table::{Day, Days, Interner, PAGE_DAYS, Series, Table, day_date, day_number};
 
 use crate::catalog::Catalog;
 use crate::spec::ParsedFile;
 use crate::spec::model::{DecimalSign, Delimiter, Source, SourceFormat, Totals};
-use layout::{Counts, FileLayout, Ingest, PlanColumn, SourcePlan};
+use ingest::Counts;
+use layout::{FileLayout, PlanColumn, SourcePlan};
 
 /// What the goals need from the data, so that unused columns are never parsed.
 #[derive(Debug, Clone, Default)]
@@ -279,18 +285,12 @@ fn load_source(
         let display = path.display().to_string();
         let mut hasher = hashing::Hashing::open(path, &display)?;
         let file = open(path, &display, plan, &mut hasher)?;
-        let layout = layout::resolve(
-            plan,
-            file.headers(),
-            catalog,
-            &needs.dims,
-            &display,
-            &mut table,
-        )?;
-        opened.push((display, hasher, file, layout));
+        let layout = layout::resolve(plan, file.headers(), catalog, &needs.dims, &display)?;
+        let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        opened.push((display, hasher, file, layout, bytes));
     }
     let mut provides: Vec<String> = Vec::new();
-    for (_, _, _, layout) in &opened {
+    for (_, _, _, layout, _) in &opened {
         for m in layout.metric_ids() {
             if !provides.iter().any(|p| p == m) {
                 provides.push(m.to_string());
@@ -306,13 +306,13 @@ fn load_source(
         .cloned()
         .collect();
     let dims_present = (0..needs.dims.len())
-        .map(|i| opened.iter().any(|(_, _, _, l)| l.has_dim(i)))
+        .map(|i| opened.iter().any(|(_, _, _, l, _)| l.has_dim(i)))
         .collect();
     // Phase 2: stream the rows.
     let mut counts = Counts::default();
     let mut shown = Vec::new();
-    for (display, hasher, file, layout) in opened {
-        let c = read_rows(plan, &layout, catalog, &display, file, &mut table)?;
+    for (display, hasher, file, layout, bytes) in opened {
+        let c = read_rows(plan, &layout, catalog, &display, file, &mut table, bytes)?;
         counts.rows += c.rows;
         counts.skipped += c.skipped;
         counts.totals += c.totals;
@@ -337,15 +337,15 @@ fn load_source(
 
 /// A long layout provides the metrics that actually occur in its metric column.
 fn long_metrics_seen(table: &Table) -> Vec<String> {
-    let slots = table.metrics.len();
     table
         .metrics
         .iter()
         .enumerate()
         .filter(|(slot, _)| {
             table.series.iter().any(|s| {
-                s.day_range()
-                    .is_some_and(|(a, b)| (a..=b).any(|d| s.value(d, *slot, slots).is_some()))
+                let mut any = false;
+                s.days.each_in(*slot, Day::MIN, Day::MAX, |_, _| any = true);
+                any
             })
         })
         .map(|(_, m)| m.clone())
@@ -408,38 +408,17 @@ fn read_rows(
     display: &str,
     file: Opened,
     table: &mut Table,
+    bytes: u64,
 ) -> Result<Counts, DataError> {
-    let mut ingest = Ingest::new(plan, layout, catalog, display, table);
+    let job = reading::FileJob {
+        plan,
+        layout,
+        catalog,
+        display,
+        metrics: table.metrics.clone(),
+    };
     match file {
-        Opened::Csv(mut csv) => {
-            let mut record = csv::ByteRecord::new();
-            loop {
-                let more = csv
-                    .reader
-                    .read_byte_record(&mut record)
-                    .map_err(|e| csv_error(&e, display, csv.line_offset))?;
-                if !more {
-                    break;
-                }
-                let line = csv.line_offset + record.position().map_or(0, csv::Position::line);
-                ingest.row(table, &record, line)?;
-            }
-        }
-        Opened::Json(json) => {
-            for (line, cells) in json.rows {
-                let record: csv::ByteRecord =
-                    cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
-                ingest.row(table, &record, line)?;
-            }
-        }
-    }
-    Ok(ingest.counts)
-}
-
-fn csv_error(e: &csv::Error, display: &str, offset: u64) -> DataError {
-    let line = e.position().map(|p| offset + p.line());
-    match e.kind() {
-        csv::ErrorKind::Io(io) => DataError::io(display, io),
-        _ => DataError::at(display, line, format!("the CSV cannot be read: {e}")),
+        Opened::Csv(csv) => reading::read_csv(&job, csv, table, bytes),
+        Opened::Json(json) => reading::read_json(&job, json.rows, table),
     }
 }

@@ -1,6 +1,8 @@
-//! The in-memory form of a source: one dense daily table per series (platform × account × the
-//! dimension values goals filter on), one slot per metric. Memory grows with the number of
-//! (day × series × metric) cells, never with the number of rows.
+//! The in-memory form of a source: one daily table per series (platform × account × the
+//! dimension values goals filter on), one slot per metric. A series stores its days in pages of
+//! [`PAGE_DAYS`] days, allocated as rows arrive, so memory grows with the number of
+//! (day × series × metric) cells the data touches — never with the number of rows, and with at
+//! most one part-filled page at either end of a series (docs/performance.md).
 
 use std::collections::HashMap;
 
@@ -8,6 +10,11 @@ use jiff::civil::Date as CivilDate;
 
 /// A calendar day as a number (days since 1970-01-01), for dense indexing.
 pub type Day = i32;
+
+/// Days per page of a [`Series`].
+pub const PAGE_DAYS: usize = 32;
+/// `log2(PAGE_DAYS)`: `day >> PAGE_SHIFT` is the page number (floor division, also before 1970).
+const PAGE_SHIFT: u32 = 5;
 
 /// The day number of a date.
 pub fn day_number(date: CivilDate) -> Day {
@@ -53,6 +60,207 @@ impl Interner {
     }
 }
 
+/// Daily values of every metric slot, in pages of [`PAGE_DAYS`] days × slots (day-major); NaN
+/// marks "no value". Pages are allocated when a day in them first gets a value.
+#[derive(Debug, Clone, Default)]
+pub struct Days {
+    slots: usize,
+    /// Page number of `pages[0]`.
+    first_page: i32,
+    pages: Vec<Option<Box<[f64]>>>,
+    /// Oldest and newest day that received a value.
+    range: Option<(Day, Day)>,
+}
+
+impl Days {
+    /// No days yet, `slots` values per day.
+    pub fn new(slots: usize) -> Self {
+        Days {
+            slots,
+            ..Days::default()
+        }
+    }
+
+    /// Oldest and newest day with a value (`None` when empty).
+    pub fn day_range(&self) -> Option<(Day, Day)> {
+        self.range
+    }
+
+    /// The value of `slot` on `day`.
+    pub fn value(&self, day: Day, slot: usize) -> Option<f64> {
+        let page = self.page((day >> PAGE_SHIFT) - self.first_page)?;
+        let v = page[offset(day) * self.slots + slot];
+        (!v.is_nan()).then_some(v)
+    }
+
+    fn page(&self, index: i32) -> Option<&[f64]> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.pages.get(i))
+            .and_then(|p| p.as_deref())
+    }
+
+    /// Calls `f(day, value)` for every day of `[a, b]` with a value in `slot`, oldest first.
+    pub fn each_in(&self, slot: usize, a: Day, b: Day, mut f: impl FnMut(Day, f64)) {
+        let Some((first, last)) = self.range else {
+            return;
+        };
+        let (a, b) = (a.max(first), b.min(last));
+        if a > b {
+            return;
+        }
+        for page_no in (a >> PAGE_SHIFT)..=(b >> PAGE_SHIFT) {
+            let Some(page) = self.page(page_no - self.first_page) else {
+                continue;
+            };
+            let base = page_no << PAGE_SHIFT;
+            let lo = a.max(base) - base;
+            let hi = b.min(base + PAGE_DAYS as Day - 1) - base;
+            for i in lo..=hi {
+                let v = page[i as usize * self.slots + slot];
+                if !v.is_nan() {
+                    f(base + i, v);
+                }
+            }
+        }
+    }
+
+    /// Adds the non-NaN entries of `values` (one per slot) to `day`; a row with none leaves the
+    /// series untouched.
+    pub fn add_row(&mut self, day: Day, values: &[f64]) {
+        if values.iter().all(|v| v.is_nan()) {
+            return;
+        }
+        let slots = self.slots;
+        let at = offset(day) * slots;
+        let page = self.page_mut(day);
+        for (cell, v) in page[at..at + slots].iter_mut().zip(values) {
+            if !v.is_nan() {
+                *cell = if cell.is_nan() { *v } else { *cell + v };
+            }
+        }
+        self.see(day);
+    }
+
+    /// Asks the CPU to start loading `day`'s cells, so that adding to them a few rows later does
+    /// not wait for memory: rows land all over a table much larger than the caches, and this
+    /// lets those cache misses overlap (docs/performance.md, "Adding rows"). Does nothing when
+    /// the page does not exist yet or off x86-64.
+    pub fn prefetch(&self, day: Day) {
+        let Some(page) = self.page((day >> PAGE_SHIFT) - self.first_page) else {
+            return;
+        };
+        let at = offset(day) * self.slots;
+        #[cfg(target_arch = "x86_64")]
+        for cell in [at, at + self.slots - 1] {
+            if let Some(v) = page.get(cell) {
+                let p = std::ptr::from_ref(v).cast::<i8>();
+                // SAFETY: a prefetch is only a hint; it never faults or changes memory, and `p`
+                // points into a live page anyway.
+                unsafe {
+                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p);
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (page, at);
+    }
+
+    /// Adds `v` to `slot` on `day`.
+    pub fn add(&mut self, day: Day, slot: usize, v: f64) {
+        let at = offset(day) * self.slots + slot;
+        let cell = &mut self.page_mut(day)[at];
+        *cell = if cell.is_nan() { v } else { *cell + v };
+        self.see(day);
+    }
+
+    fn see(&mut self, day: Day) {
+        self.range = Some(match self.range {
+            None => (day, day),
+            Some((a, b)) => (a.min(day), b.max(day)),
+        });
+    }
+
+    /// The page holding `day`, allocated (NaN-filled) when new; the page directory grows at
+    /// either end, so unsorted and newest-first exports cost no copying of values.
+    fn page_mut(&mut self, day: Day) -> &mut [f64] {
+        let page_no = day >> PAGE_SHIFT;
+        if self.pages.is_empty() {
+            self.first_page = page_no;
+        }
+        if page_no < self.first_page {
+            let extra = (self.first_page - page_no) as usize;
+            self.pages.splice(0..0, std::iter::repeat_n(None, extra));
+            self.first_page = page_no;
+        }
+        let index = (page_no - self.first_page) as usize;
+        if index >= self.pages.len() {
+            self.pages.resize(index + 1, None);
+        }
+        let slots = self.slots;
+        self.pages[index]
+            .get_or_insert_with(|| vec![f64::NAN; PAGE_DAYS * slots].into_boxed_slice())
+    }
+
+    /// The day-by-day sum of `parts` (all with `slots` slots): a cell is a value when some part
+    /// has one there. Sums are compensated (Neumaier), so adding up thousands of accounts' money
+    /// does not drift.
+    pub fn sum_of<'s>(slots: usize, parts: impl IntoIterator<Item = &'s Days>) -> Days {
+        let mut total = Days::new(slots);
+        let mut carry = Days::new(slots);
+        for part in parts {
+            debug_assert_eq!(part.slots, slots);
+            for (i, page) in part.pages.iter().enumerate() {
+                let Some(page) = page else { continue };
+                let first_day = (part.first_page + i as i32) << PAGE_SHIFT;
+                let sums = total.page_mut(first_day);
+                let carries = carry.page_mut(first_day);
+                for ((sum, c), &v) in sums.iter_mut().zip(carries.iter_mut()).zip(page.iter()) {
+                    if v.is_nan() {
+                        continue;
+                    }
+                    if sum.is_nan() {
+                        *sum = v;
+                        *c = 0.0;
+                        continue;
+                    }
+                    let t = *sum + v;
+                    *c += if sum.abs() >= v.abs() {
+                        (*sum - t) + v
+                    } else {
+                        (v - t) + *sum
+                    };
+                    *sum = t;
+                }
+            }
+            if let Some((a, b)) = part.range {
+                total.see(a);
+                total.see(b);
+            }
+        }
+        for (sums, carries) in total.pages.iter_mut().zip(&carry.pages) {
+            if let (Some(sums), Some(carries)) = (sums, carries) {
+                for (sum, c) in sums.iter_mut().zip(carries.iter()) {
+                    if !sum.is_nan() {
+                        *sum += c;
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    /// Cells allocated (days × slots), for memory accounting in benchmarks.
+    pub fn cells(&self) -> usize {
+        self.pages.iter().flatten().map(|p| p.len()).sum()
+    }
+}
+
+/// A day's place within its page.
+fn offset(day: Day) -> usize {
+    (day & (PAGE_DAYS as Day - 1)) as usize
+}
+
 /// One series: the daily values of every metric slot for one platform × account × dimensions.
 #[derive(Debug, Clone)]
 pub struct Series {
@@ -62,68 +270,19 @@ pub struct Series {
     pub account: u32,
     /// Interned dimension values (lower-cased), aligned with [`Table::dims`].
     pub dims: Vec<u32>,
-    first_day: Day,
-    days: usize,
-    /// `days × slots` values, day-major; NaN marks "no value".
-    values: Vec<f64>,
+    /// The values.
+    pub days: Days,
 }
 
 impl Series {
-    fn new(platform: u32, account: u32, dims: Vec<u32>) -> Self {
-        Series {
-            platform,
-            account,
-            dims,
-            first_day: 0,
-            days: 0,
-            values: Vec::new(),
-        }
-    }
-
-    /// First and last day with storage (`None` when empty).
+    /// Oldest and newest day with a value (`None` when empty).
     pub fn day_range(&self) -> Option<(Day, Day)> {
-        (self.days > 0).then(|| (self.first_day, self.first_day + self.days as Day - 1))
+        self.days.day_range()
     }
 
     /// The value of `slot` on `day`.
-    pub fn value(&self, day: Day, slot: usize, slots: usize) -> Option<f64> {
-        let offset = day.checked_sub(self.first_day)?;
-        if offset < 0 || offset as usize >= self.days {
-            return None;
-        }
-        let v = self.values[offset as usize * slots + slot];
-        (!v.is_nan()).then_some(v)
-    }
-
-    /// Adds `v` to `slot` on `day`, growing the table at either end (doubling, so unsorted
-    /// exports stay linear).
-    fn add(&mut self, day: Day, slot: usize, slots: usize, v: f64) {
-        self.ensure(day, slots);
-        let cell = &mut self.values[(day - self.first_day) as usize * slots + slot];
-        *cell = if cell.is_nan() { v } else { *cell + v };
-    }
-
-    fn ensure(&mut self, day: Day, slots: usize) {
-        if self.days == 0 {
-            self.first_day = day;
-            self.days = 1;
-            self.values = vec![f64::NAN; slots];
-            return;
-        }
-        let last = self.first_day + self.days as Day - 1;
-        if day > last {
-            // Vec::resize grows capacity geometrically: appending stays amortized O(1).
-            self.days = (day - self.first_day + 1) as usize;
-            self.values.resize(self.days * slots, f64::NAN);
-        } else if day < self.first_day {
-            // Prepend at least as many days as are stored, so newest-first exports stay linear.
-            let extra = ((self.first_day - day) as usize).max(self.days);
-            let mut values = vec![f64::NAN; extra * slots];
-            values.extend_from_slice(&self.values);
-            self.values = values;
-            self.first_day -= extra as Day;
-            self.days += extra;
-        }
+    pub fn value(&self, day: Day, slot: usize) -> Option<f64> {
+        self.days.value(day, slot)
     }
 }
 
@@ -136,7 +295,7 @@ pub struct Table {
     pub dims: Vec<String>,
     /// Platforms, accounts and dimension values.
     pub strings: Interner,
-    /// The series, in order of first appearance.
+    /// The series, in order of first appearance in the files.
     pub series: Vec<Series>,
     index: HashMap<Vec<u32>, usize>,
     /// Oldest and newest row date, before any filter.
@@ -161,11 +320,12 @@ impl Table {
         self.metrics.iter().position(|m| m == metric)
     }
 
-    /// Notes a row's date (even a row whose cells are all missing counts for freshness).
-    pub fn see_day(&mut self, day: Day) {
+    /// Notes the dates of stored rows (even a row whose cells are all missing counts for
+    /// freshness).
+    pub fn see_days(&mut self, first: Day, last: Day) {
         self.day_range = Some(match self.day_range {
-            None => (day, day),
-            Some((a, b)) => (a.min(day), b.max(day)),
+            None => (first, last),
+            Some((a, b)) => (a.min(first), b.max(last)),
         });
     }
 
@@ -175,16 +335,29 @@ impl Table {
             return i;
         }
         let i = self.series.len();
-        self.series
-            .push(Series::new(key[0], key[1], key[2..].to_vec()));
+        self.series.push(Series {
+            platform: key[0],
+            account: key[1],
+            dims: key[2..].to_vec(),
+            days: Days::new(self.metrics.len()),
+        });
         self.index.insert(key.to_vec(), i);
         i
     }
 
+    /// Adds one row's values (one per slot, NaN for none) to a series on a day.
+    pub fn add_row(&mut self, series: usize, day: Day, values: &[f64]) {
+        self.series[series].days.add_row(day, values);
+    }
+
     /// Adds a value to a series' slot on a day.
     pub fn add(&mut self, series: usize, day: Day, slot: usize, v: f64) {
-        let slots = self.metrics.len();
-        self.series[series].add(day, slot, slots, v);
+        self.series[series].days.add(day, slot, v);
+    }
+
+    /// Cells allocated over all series.
+    pub fn cells(&self) -> usize {
+        self.series.iter().map(|s| s.days.cells()).sum()
     }
 }
 
@@ -207,11 +380,68 @@ mod tests {
         t.add(s, 90, 1, 2.0);
         t.add(s, 500, 0, 3.0);
         t.add(s, 100, 0, 4.0);
+        t.add(s, -40, 1, 5.0);
         let series = &t.series[s];
-        assert_eq!(series.value(100, 0, 2), Some(5.0));
-        assert_eq!(series.value(90, 1, 2), Some(2.0));
-        assert_eq!(series.value(90, 0, 2), None);
-        assert_eq!(series.value(500, 0, 2), Some(3.0));
-        assert_eq!(series.value(501, 0, 2), None);
+        assert_eq!(series.value(100, 0), Some(5.0));
+        assert_eq!(series.value(90, 1), Some(2.0));
+        assert_eq!(series.value(90, 0), None);
+        assert_eq!(series.value(500, 0), Some(3.0));
+        assert_eq!(series.value(501, 0), None);
+        assert_eq!(series.value(-40, 1), Some(5.0));
+        assert_eq!(series.value(-41, 1), None);
+        assert_eq!(series.day_range(), Some((-40, 500)));
+    }
+
+    #[test]
+    fn memory_follows_touched_pages_not_the_span() {
+        let mut t = Table::new(vec!["a".into()], vec![]);
+        let s = t.series_index(&[0, 0]);
+        // Two days ten years apart touch two pages, not 3,650 days.
+        t.add(s, 0, 0, 1.0);
+        t.add(s, 3650, 0, 1.0);
+        assert_eq!(t.cells(), 2 * PAGE_DAYS);
+        // Newest-first rows fill the same pages as oldest-first ones.
+        let mut u = Table::new(vec!["a".into()], vec![]);
+        let s = u.series_index(&[0, 0]);
+        for day in (0..365).rev() {
+            u.add(s, day, 0, 1.0);
+        }
+        assert_eq!(u.cells(), 365usize.div_ceil(PAGE_DAYS) * PAGE_DAYS);
+    }
+
+    #[test]
+    fn each_in_visits_present_days_in_order_within_the_window() {
+        let mut t = Table::new(vec!["a".into(), "b".into()], vec![]);
+        let s = t.series_index(&[0, 0]);
+        for day in [3, 31, 32, 64, 100] {
+            t.add_row(s, day, &[f64::from(day), f64::NAN]);
+        }
+        let mut seen = Vec::new();
+        t.series[s].days.each_in(0, 4, 64, |d, v| seen.push((d, v)));
+        assert_eq!(seen, vec![(31, 31.0), (32, 32.0), (64, 64.0)]);
+        let mut none = Vec::new();
+        t.series[s]
+            .days
+            .each_in(1, 0, 200, |d, v| none.push((d, v)));
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn sums_of_series_are_compensated_and_keep_gaps() {
+        let mut t = Table::new(vec!["a".into(), "b".into()], vec![]);
+        let x = t.series_index(&[0, 1]);
+        let y = t.series_index(&[0, 2]);
+        t.add_row(x, 10, &[1e16, f64::NAN]);
+        t.add_row(y, 10, &[1.0, f64::NAN]);
+        t.add_row(x, 300, &[f64::NAN, 2.0]);
+        let z = t.series_index(&[0, 3]);
+        t.add_row(z, 10, &[1.0, f64::NAN]);
+        let total = Days::sum_of(2, t.series.iter().map(|s| &s.days));
+        // Plain addition would lose both 1.0s against 1e16.
+        assert_eq!(total.value(10, 0), Some(1e16 + 2.0));
+        assert_eq!(total.value(10, 1), None);
+        assert_eq!(total.value(300, 1), Some(2.0));
+        assert_eq!(total.value(11, 0), None);
+        assert_eq!(total.day_range(), Some((10, 300)));
     }
 }

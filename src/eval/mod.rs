@@ -18,6 +18,7 @@ use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
 use judge::{Band, Frame, Judgement, Rules, judge};
+pub use values::Rollups;
 use values::{Selection, Values};
 
 /// Settings of one evaluation.
@@ -106,9 +107,10 @@ pub fn unsourced(
     needs: &Needs,
 ) -> Vec<DataError> {
     let mut errors = Vec::new();
+    let rollups = Rollups::new(data);
     for (index, goal) in parsed.model.goals.iter().enumerate() {
         let Some(metric) = &goal.metric else { continue };
-        let values = Values::new(catalog, data, Selection::default());
+        let values = Values::new(catalog, data, &rollups, Selection::default());
         if let Some(missing) = first_unsourced(&values, catalog, metric.as_str(), 0) {
             let why = if missing == metric.as_str() {
                 format!("no source provides `{missing}`")
@@ -186,13 +188,20 @@ pub struct Evaluator<'a> {
     pub levels: &'a Levels,
     /// Dimension columns loaded.
     pub dims: &'a [String],
+    /// Platform rollups of the data, shared by every goal.
+    pub rollups: &'a Rollups,
 }
 
 impl Evaluator<'_> {
     /// Judges goal `index`; `None` for composites.
     pub fn evaluate(&self, index: usize, goal: &Goal) -> Option<(Outcome, Vec<Diagnostic>)> {
         let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;
-        let values = Values::new(self.catalog, self.data, Selection::of(goal, self.dims));
+        let values = Values::new(
+            self.catalog,
+            self.data,
+            self.rollups,
+            Selection::of(goal, self.dims),
+        );
         let window = self
             .windows
             .get(index)

@@ -5,9 +5,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use crate::catalog::{Aggregate, Catalog, Metric};
-use crate::data::{DataSet, Day, LoadedSource, normalize, platform_id};
+use crate::data::{DataSet, Day, Days, LoadedSource, normalize, platform_id};
 use crate::spec::model::Goal;
 
 /// Which rows a goal counts.
@@ -69,11 +70,23 @@ impl Selection {
 
     /// Whether a series of `source` is selected.
     fn matches(&self, source: &LoadedSource, series: &crate::data::Series) -> bool {
-        let strings = &source.table.strings;
-        let platform_ok = self
-            .platforms
+        self.platform_ok(source, series.platform) && self.rest_ok(source, series)
+    }
+
+    /// Whether the selection takes every account and every dimension value, so that a
+    /// platform's rollup stands for its series.
+    fn takes_whole_platforms(&self) -> bool {
+        self.accounts.is_none() && self.filters.is_empty()
+    }
+
+    fn platform_ok(&self, source: &LoadedSource, platform: u32) -> bool {
+        self.platforms
             .as_ref()
-            .is_none_or(|p| p.iter().any(|id| id == strings.name(series.platform)));
+            .is_none_or(|p| p.iter().any(|id| id == source.table.strings.name(platform)))
+    }
+
+    fn rest_ok(&self, source: &LoadedSource, series: &crate::data::Series) -> bool {
+        let strings = &source.table.strings;
         let account_ok = self
             .accounts
             .as_ref()
@@ -84,7 +97,45 @@ impl Selection {
                     .iter()
                     .any(|v| v == strings.name(series.dims[*dim]))
         });
-        platform_ok && account_ok && filters_ok
+        account_ok && filters_ok
+    }
+}
+
+/// Per source, one series per platform summing all its accounts and dimension values, built the
+/// first time a goal over whole platforms needs it: a goal on "all accounts" then reads one
+/// series per platform instead of one per account (docs/performance.md).
+#[derive(Debug, Default)]
+pub struct Rollups {
+    by_source: Vec<OnceLock<Vec<(u32, Days)>>>,
+}
+
+impl Rollups {
+    /// Empty rollups for `data`'s sources.
+    pub fn new(data: &DataSet) -> Self {
+        Rollups {
+            by_source: data.sources.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The platform rollups of source `index`: `(platform, summed days)`, in order of the
+    /// platforms' first series.
+    fn of(&self, index: usize, source: &LoadedSource) -> &[(u32, Days)] {
+        self.by_source[index].get_or_init(|| {
+            let table = &source.table;
+            let mut platforms: Vec<u32> = Vec::new();
+            for s in &table.series {
+                if !platforms.contains(&s.platform) {
+                    platforms.push(s.platform);
+                }
+            }
+            platforms
+                .into_iter()
+                .map(|p| {
+                    let parts = table.series.iter().filter(|s| s.platform == p);
+                    (p, Days::sum_of(table.metrics.len(), parts.map(|s| &s.days)))
+                })
+                .collect()
+        })
     }
 }
 
@@ -92,20 +143,27 @@ impl Selection {
 pub struct Values<'a> {
     catalog: &'a Catalog,
     data: &'a DataSet,
+    rollups: &'a Rollups,
     selection: Selection,
-    /// The matching series of each metric, found once per selection.
-    cache: RefCell<HashMap<String, Rc<Cells>>>,
+    /// The matching cells of each metric, found once per selection.
+    cache: RefCell<HashMap<String, Rc<Cells<'a>>>>,
 }
 
-/// `(source, series, slot)` triples a metric reads.
-type Cells = Vec<(usize, usize, usize)>;
+/// The daily values a metric reads: `(series days, slot)`.
+type Cells<'a> = Vec<(&'a Days, usize)>;
 
 impl<'a> Values<'a> {
     /// Values over `data` for `selection`.
-    pub fn new(catalog: &'a Catalog, data: &'a DataSet, selection: Selection) -> Self {
+    pub fn new(
+        catalog: &'a Catalog,
+        data: &'a DataSet,
+        rollups: &'a Rollups,
+        selection: Selection,
+    ) -> Self {
         Values {
             catalog,
             data,
+            rollups,
             selection,
             cache: RefCell::default(),
         }
@@ -116,7 +174,7 @@ impl<'a> Values<'a> {
         self.data.sources.iter().any(|s| s.provides(metric))
     }
 
-    fn cells(&self, metric: &str) -> Rc<Cells> {
+    fn cells(&self, metric: &str) -> Rc<Cells<'a>> {
         if let Some(cells) = self.cache.borrow().get(metric) {
             return Rc::clone(cells);
         }
@@ -127,24 +185,35 @@ impl<'a> Values<'a> {
         cells
     }
 
-    fn find_cells(&self, metric: &str) -> Cells {
+    /// The series a metric reads. Day-additive aggregations over whole platforms read the
+    /// platforms' rollups; the rest read each matching series.
+    fn find_cells(&self, metric: &str) -> Cells<'a> {
+        let additive = self.catalog.get(metric).is_some_and(|m| {
+            matches!(
+                m.aggregate,
+                Aggregate::Sum | Aggregate::Mean | Aggregate::Min | Aggregate::Max
+            )
+        });
         let mut out = Vec::new();
         for (si, source) in self.data.sources.iter().enumerate() {
             let Some(slot) = source.table.slot(metric) else {
                 continue;
             };
-            for (i, series) in source.table.series.iter().enumerate() {
+            if additive && self.selection.takes_whole_platforms() {
+                for (platform, days) in self.rollups.of(si, source) {
+                    if self.selection.platform_ok(source, *platform) {
+                        out.push((days, slot));
+                    }
+                }
+                continue;
+            }
+            for series in &source.table.series {
                 if self.selection.matches(source, series) {
-                    out.push((si, i, slot));
+                    out.push((&series.days, slot));
                 }
             }
         }
         out
-    }
-
-    fn get(&self, (source, series, slot): (usize, usize, usize), day: Day) -> Option<f64> {
-        let table = &self.data.sources[source].table;
-        table.series[series].value(day, slot, table.metrics.len())
     }
 
     /// The metric's value over `[a, b]`; `None` is "no value".
@@ -157,14 +226,14 @@ impl<'a> Values<'a> {
         if self.provided(metric) {
             let cells = self.cells(metric);
             return match def.aggregate {
-                Aggregate::Sum => Some(self.sum(&cells, a, b)),
-                Aggregate::Last => self.per_series(&cells, |c| self.last_in(c, a, b)),
-                Aggregate::First => self.per_series(&cells, |c| self.first_in(c, a, b)),
-                Aggregate::Delta => self.per_series(&cells, |c| self.delta(c, a, b)),
+                Aggregate::Sum => Some(sum(&cells, a, b)),
+                Aggregate::Last => per_series(&cells, |c| last_in(c, a, b)),
+                Aggregate::First => per_series(&cells, |c| first_in(c, a, b)),
+                Aggregate::Delta => per_series(&cells, |c| delta(c, a, b)),
                 Aggregate::Mean | Aggregate::Min | Aggregate::Max => {
-                    self.of_daily_totals(def.aggregate, &cells, a, b)
+                    of_daily_totals(def.aggregate, &cells, a, b)
                 }
-                Aggregate::Formula => self.mean_of_last(&cells, a, b),
+                Aggregate::Formula => mean_of_last(&cells, a, b),
             };
         }
         // Formulas are checked for cycles when the catalog is built; the depth guard only
@@ -185,9 +254,37 @@ impl<'a> Values<'a> {
         denominator.eval(&mut |input| self.value(input, a, b))
     }
 
-    /// One value per day of `[a, b]`, for sparklines.
+    /// One value per day of `[a, b]`, for sparklines: the same as [`Values::value`] of each
+    /// single day, computed in one pass per series for sums and formulas over them.
     pub fn daily(&self, metric: &str, a: Day, b: Day) -> Vec<Option<f64>> {
-        (a..=b).map(|d| self.value(metric, d, d)).collect()
+        self.daily_depth(metric, a, b, 0)
+    }
+
+    fn daily_depth(&self, metric: &str, a: Day, b: Day, depth: usize) -> Vec<Option<f64>> {
+        let Some(def) = self.catalog.get(metric) else {
+            return vec![None; day_count(a, b)];
+        };
+        if self.provided(metric) {
+            if def.aggregate != Aggregate::Sum {
+                return (a..=b).map(|d| self.value(metric, d, d)).collect();
+            }
+            let mut totals = vec![Compensated::default(); day_count(a, b)];
+            for (days, slot) in self.cells(metric).iter() {
+                days.each_in(*slot, a, b, |d, v| totals[(d - a) as usize].add(v));
+            }
+            return totals.iter().map(|t| Some(t.value())).collect();
+        }
+        let Some(expr) = def.expr.as_ref().filter(|_| depth <= 64) else {
+            return vec![None; day_count(a, b)];
+        };
+        let inputs: HashMap<&str, Vec<Option<f64>>> = expr
+            .inputs()
+            .into_iter()
+            .map(|input| (input, self.daily_depth(input, a, b, depth + 1)))
+            .collect();
+        (0..day_count(a, b))
+            .map(|i| expr.eval(&mut |input| inputs.get(input).and_then(|v| v[i])))
+            .collect()
     }
 
     /// Oldest and newest data date of the sources the metric comes from, before filters
@@ -236,94 +333,80 @@ impl<'a> Values<'a> {
             .into_iter()
             .reduce(|(a1, b1), (a2, b2)| (a1.max(a2), b1.min(b2)))
     }
+}
 
-    /// Σ over series and days, compensated (Neumaier) so long money sums do not drift.
-    fn sum(&self, cells: &Cells, a: Day, b: Day) -> f64 {
-        let mut total = Compensated::default();
-        for &cell in cells {
-            let (lo, hi) = self.clip(cell, a, b);
-            for day in lo..=hi {
-                if let Some(v) = self.get(cell, day) {
-                    total.add(v);
-                }
-            }
+/// Days in `[a, b]` (0 when empty).
+fn day_count(a: Day, b: Day) -> usize {
+    usize::try_from(i64::from(b) - i64::from(a) + 1).unwrap_or(0)
+}
+
+/// Σ over series and days, compensated (Neumaier) so long money sums do not drift.
+fn sum(cells: &Cells, a: Day, b: Day) -> f64 {
+    let mut total = Compensated::default();
+    for (days, slot) in cells {
+        days.each_in(*slot, a, b, |_, v| total.add(v));
+    }
+    total.value()
+}
+
+fn last_in(&(days, slot): &(&Days, usize), a: Day, b: Day) -> Option<f64> {
+    let mut last = None;
+    days.each_in(slot, a, b, |_, v| last = Some(v));
+    last
+}
+
+fn first_in(&(days, slot): &(&Days, usize), a: Day, b: Day) -> Option<f64> {
+    let (lo, hi) = days.day_range()?;
+    (a.max(lo)..=b.min(hi)).find_map(|d| days.value(d, slot))
+}
+
+fn delta(cell: &(&Days, usize), a: Day, b: Day) -> Option<f64> {
+    let end = last_in(cell, a, b)?;
+    let before = last_in(cell, Day::MIN / 2, a - 1);
+    let base = before.or_else(|| first_in(cell, a, b))?;
+    Some(end - base)
+}
+
+/// Applies `f` per series and sums the series that have a value.
+fn per_series(cells: &Cells, f: impl Fn(&(&Days, usize)) -> Option<f64>) -> Option<f64> {
+    let mut total = Compensated::default();
+    let mut any = false;
+    for cell in cells {
+        if let Some(v) = f(cell) {
+            total.add(v);
+            any = true;
         }
-        total.value()
     }
+    any.then(|| total.value())
+}
 
-    /// `[a, b]` narrowed to the days the series stores (empty when disjoint).
-    fn clip(&self, (source, series, _): (usize, usize, usize), a: Day, b: Day) -> (Day, Day) {
-        match self.data.sources[source].table.series[series].day_range() {
-            Some((first, last)) => (a.max(first), b.min(last)),
-            None => (1, 0),
-        }
-    }
+fn mean_of_last(cells: &Cells, a: Day, b: Day) -> Option<f64> {
+    let values: Vec<f64> = cells.iter().filter_map(|c| last_in(c, a, b)).collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
 
-    fn last_in(&self, cell: (usize, usize, usize), a: Day, b: Day) -> Option<f64> {
-        let (lo, hi) = self.clip(cell, a, b);
-        (lo..=hi).rev().find_map(|d| self.get(cell, d))
+fn of_daily_totals(how: Aggregate, cells: &Cells, a: Day, b: Day) -> Option<f64> {
+    let mut per_day = vec![(Compensated::default(), false); day_count(a, b)];
+    for (days, slot) in cells {
+        days.each_in(*slot, a, b, |d, v| {
+            let (t, any) = &mut per_day[(d - a) as usize];
+            t.add(v);
+            *any = true;
+        });
     }
-
-    fn first_in(&self, cell: (usize, usize, usize), a: Day, b: Day) -> Option<f64> {
-        let (lo, hi) = self.clip(cell, a, b);
-        (lo..=hi).find_map(|d| self.get(cell, d))
+    let totals: Vec<f64> = per_day
+        .iter()
+        .filter(|(_, any)| *any)
+        .map(|(t, _)| t.value())
+        .collect();
+    if totals.is_empty() {
+        return None;
     }
-
-    fn delta(&self, cell: (usize, usize, usize), a: Day, b: Day) -> Option<f64> {
-        let end = self.last_in(cell, a, b)?;
-        let before = self.last_in(cell, Day::MIN / 2, a - 1);
-        let base = before.or_else(|| self.first_in(cell, a, b))?;
-        Some(end - base)
-    }
-
-    /// Applies `f` per series and sums the series that have a value.
-    fn per_series(
-        &self,
-        cells: &Cells,
-        f: impl Fn((usize, usize, usize)) -> Option<f64>,
-    ) -> Option<f64> {
-        let mut total = Compensated::default();
-        let mut any = false;
-        for &cell in cells {
-            if let Some(v) = f(cell) {
-                total.add(v);
-                any = true;
-            }
-        }
-        any.then(|| total.value())
-    }
-
-    fn mean_of_last(&self, cells: &Cells, a: Day, b: Day) -> Option<f64> {
-        let values: Vec<f64> = cells
-            .iter()
-            .filter_map(|c| self.last_in(*c, a, b))
-            .collect();
-        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-    }
-
-    fn of_daily_totals(&self, how: Aggregate, cells: &Cells, a: Day, b: Day) -> Option<f64> {
-        let totals: Vec<f64> = (a..=b)
-            .filter_map(|d| {
-                let mut t = Compensated::default();
-                let mut any = false;
-                for &cell in cells {
-                    if let Some(v) = self.get(cell, d) {
-                        t.add(v);
-                        any = true;
-                    }
-                }
-                any.then(|| t.value())
-            })
-            .collect();
-        if totals.is_empty() {
-            return None;
-        }
-        Some(match how {
-            Aggregate::Min => totals.iter().copied().fold(f64::INFINITY, f64::min),
-            Aggregate::Max => totals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            _ => totals.iter().sum::<f64>() / totals.len() as f64,
-        })
-    }
+    Some(match how {
+        Aggregate::Min => totals.iter().copied().fold(f64::INFINITY, f64::min),
+        Aggregate::Max => totals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        _ => totals.iter().sum::<f64>() / totals.len() as f64,
+    })
 }
 
 /// Neumaier's compensated sum: the rounding error of each addition is carried along.

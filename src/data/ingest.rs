@@ -1,0 +1,497 @@
+//! Turning an export's rows into table rows. An [`Ingest`] parses rows into a [`Batch`] without
+//! touching the table, so several threads can parse chunks of one file at once; [`Merge`] then
+//! adds the batches to the [`Table`] in file order, which keeps every sum's order — and so
+//! every output byte — the same however the file was split.
+
+use std::collections::HashMap;
+
+use csv::ByteRecord;
+
+use super::cells::{self, plain_decimal};
+use super::error::DataError;
+use super::layout::{Field, FileLayout, SourcePlan, metric_for, platform_id};
+use super::table::{Day, Table, day_number};
+use crate::catalog::{Catalog, DurationUnit};
+use crate::spec::model::OnError;
+
+/// Labels of total rows that exports append (first cell or date cell, any case).
+const TOTAL_LABELS: &[&str] = &[
+    "total",
+    "totals",
+    "grand total",
+    "totaal",
+    "gesamt",
+    "summe",
+];
+
+/// Counters of one source.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    /// Rows stored.
+    pub rows: u64,
+    /// Malformed rows skipped (`on_error: skip`).
+    pub skipped: u64,
+    /// Total rows dropped.
+    pub totals: u64,
+}
+
+impl Counts {
+    fn absorb(&mut self, other: Counts) {
+        self.rows += other.rows;
+        self.skipped += other.skipped;
+        self.totals += other.totals;
+    }
+}
+
+/// A series key as normalized text: platform id, lower-cased account, lower-cased dimensions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesKey {
+    platform: String,
+    account: String,
+    dims: Vec<String>,
+}
+
+/// Parsed rows of one chunk of an export, ready to be added to a table.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Keys first seen by this [`Ingest`] in this chunk, in the order of their local ids.
+    new_keys: Vec<SeriesKey>,
+    /// `(local key id, day)` per stored row.
+    rows: Vec<(u32, Day)>,
+    /// `rows.len() × slots` values; NaN where a cell is missing.
+    values: Vec<f64>,
+    /// Oldest and newest day of the stored rows.
+    days: Option<(Day, Day)>,
+    /// Counters.
+    pub counts: Counts,
+    /// The first error, its line relative to the chunk (see [`Batch::shift_lines`]).
+    pub error: Option<DataError>,
+}
+
+impl Batch {
+    /// Empties the batch, keeping its allocations for the next chunk (fresh allocations of this
+    /// size cost a page fault per 4 KiB).
+    pub fn recycle(&mut self) {
+        self.new_keys.clear();
+        self.rows.clear();
+        self.values.clear();
+        self.days = None;
+        self.counts = Counts::default();
+        self.error = None;
+    }
+
+    /// Makes the error's line absolute: `offset` is the number of lines before the chunk.
+    pub fn shift_lines(&mut self, offset: u64) {
+        if let Some(e) = self.error.as_mut() {
+            e.line = e.line.map(|l| l + offset);
+        }
+    }
+
+    fn see(&mut self, day: Day) {
+        self.days = Some(match self.days {
+            None => (day, day),
+            Some((a, b)) => (a.min(day), b.max(day)),
+        });
+    }
+}
+
+/// The cells of one row, however the row was split.
+pub trait Row {
+    /// Cell `i`, empty when the row is shorter.
+    fn cell(&self, i: usize) -> &[u8];
+    /// Number of cells.
+    fn width(&self) -> usize;
+}
+
+impl Row for ByteRecord {
+    fn cell(&self, i: usize) -> &[u8] {
+        self.get(i).unwrap_or_default()
+    }
+    fn width(&self) -> usize {
+        self.len()
+    }
+}
+
+/// A row split in place: `line[starts[i]..ends[i]]` is cell `i`.
+pub struct Cells<'a> {
+    /// The row's bytes.
+    pub line: &'a [u8],
+    /// `(start, end)` of every cell within `line`.
+    pub bounds: &'a [(usize, usize)],
+}
+
+impl Row for Cells<'_> {
+    fn cell(&self, i: usize) -> &[u8] {
+        self.bounds.get(i).map_or(&[], |&(a, b)| &self.line[a..b])
+    }
+    fn width(&self) -> usize {
+        self.bounds.len()
+    }
+}
+
+/// Parses one export's rows (on any thread): the file's layout resolved against the source's
+/// plan, with caches that make the common row cost no allocation.
+pub struct Ingest<'a> {
+    plan: &'a SourcePlan<'a>,
+    layout: &'a FileLayout,
+    catalog: &'a Catalog,
+    display: &'a str,
+    /// Values per row: the table's slot count.
+    width: usize,
+    /// `(column, slot, duration unit, scale)` for wide layouts, only the metrics the table keeps.
+    slots: Vec<(usize, usize, Option<DurationUnit>, f64)>,
+    /// Long layouts: the slot and duration unit of a metric-column text.
+    long_slots: HashMap<Vec<u8>, Option<(usize, Option<DurationUnit>)>>,
+    /// Table metric ids per slot.
+    table_metrics: &'a [String],
+    last_date: (Vec<u8>, Day),
+    /// The raw bytes of a row's key cells → local key id; the last key is checked first because
+    /// exports come in runs of one account.
+    keys: HashMap<Vec<u8>, u32, foldhash::fast::RandomState>,
+    key_bytes: Vec<u8>,
+    last_key: Option<(Vec<u8>, u32)>,
+    /// Key texts with local ids not yet sent in a batch.
+    new_keys: Vec<SeriesKey>,
+    /// Local ids handed out.
+    next_key: u32,
+}
+
+impl<'a> Ingest<'a> {
+    /// Prepares ingestion of one file into a table with `table_metrics` slots.
+    pub fn new(
+        plan: &'a SourcePlan<'a>,
+        layout: &'a FileLayout,
+        catalog: &'a Catalog,
+        display: &'a str,
+        table_metrics: &'a [String],
+    ) -> Self {
+        let slot = |m: &str| table_metrics.iter().position(|t| t == m);
+        let slots = layout
+            .metrics
+            .iter()
+            .filter_map(|(col, m, unit, scale)| slot(m).map(|s| (*col, s, *unit, *scale)))
+            .collect();
+        Ingest {
+            plan,
+            layout,
+            catalog,
+            display,
+            width: table_metrics.len(),
+            slots,
+            long_slots: HashMap::new(),
+            table_metrics,
+            last_date: (Vec::new(), 0),
+            keys: HashMap::default(),
+            key_bytes: Vec::new(),
+            last_key: None,
+            new_keys: Vec::new(),
+            next_key: 0,
+        }
+    }
+
+    /// Reads one row into `batch`; a malformed cell is recorded as the batch's error unless the
+    /// source says `on_error: skip`. Returns `false` once the batch has an error.
+    pub fn row(&mut self, batch: &mut Batch, record: &impl Row, line: u64) -> bool {
+        let mark = batch.values.len();
+        match self.try_row(batch, record, line) {
+            Ok(()) => true,
+            Err(e) => {
+                batch.values.truncate(mark);
+                if self.plan.source.on_error == Some(OnError::Skip) {
+                    batch.counts.skipped += 1;
+                    true
+                } else {
+                    batch.error = Some(e);
+                    false
+                }
+            }
+        }
+    }
+
+    /// Hands the keys first seen since the last call to `batch` (call once per batch, last).
+    pub fn finish(&mut self, batch: &mut Batch) {
+        batch.new_keys = std::mem::take(&mut self.new_keys);
+    }
+
+    fn try_row(
+        &mut self,
+        batch: &mut Batch,
+        record: &impl Row,
+        line: u64,
+    ) -> Result<(), DataError> {
+        if (0..record.width()).all(|i| record.cell(i).trim_ascii().is_empty()) {
+            return Ok(());
+        }
+        self.check_width(record, line)?;
+        let date_raw = record.cell(self.layout.date);
+        if self.is_total(record.cell(0)) || self.is_total(date_raw) {
+            batch.counts.totals += 1;
+            return Ok(());
+        }
+        if date_raw.trim_ascii().is_empty() {
+            return Ok(());
+        }
+        let day = self.day(record, line)?;
+        let start = batch.values.len();
+        batch.values.resize(start + self.width, f64::NAN);
+        if let Some((metric_col, value_col)) = self.layout.long {
+            if let Some((slot, unit)) = self.long_slot(record.cell(metric_col))
+                && let Some(v) = self.number(record, value_col, unit, line)?
+            {
+                batch.values[start + slot] = v;
+            }
+        } else {
+            for i in 0..self.slots.len() {
+                let (col, slot, unit, scale) = self.slots[i];
+                if let Some(v) = self.number(record, col, unit, line)? {
+                    let cell = &mut batch.values[start + slot];
+                    // Two columns mapped to one metric add up, as they always have.
+                    *cell = if cell.is_nan() {
+                        v * scale
+                    } else {
+                        *cell + v * scale
+                    };
+                }
+            }
+        }
+        let key = self.key(record, line)?;
+        batch.rows.push((key, day));
+        batch.see(day);
+        batch.counts.rows += 1;
+        Ok(())
+    }
+
+    fn check_width(&self, record: &impl Row, line: u64) -> Result<(), DataError> {
+        let width = self.layout.headers.len();
+        if record.width() > width
+            && (width..record.width()).any(|i| !record.cell(i).trim_ascii().is_empty())
+        {
+            return Err(DataError::at(
+                self.display,
+                Some(line),
+                format!("the row has {} fields but the header has {width}", record.width()),
+            )
+            .column(width + 1)
+            .help("a cell with the delimiter in it must be quoted; check the delimiter (`delimiter:`) too"));
+        }
+        Ok(())
+    }
+
+    fn is_total(&self, cell: &[u8]) -> bool {
+        let cell = cell.trim_ascii();
+        // Fast exit for dates and numbers: every built-in total label starts with a letter.
+        if self.plan.skip_matching.is_empty()
+            && cell.first().is_none_or(|b| !b.is_ascii_alphabetic())
+        {
+            return false;
+        }
+        let t = String::from_utf8_lossy(cell).trim().to_lowercase();
+        !t.is_empty()
+            && (TOTAL_LABELS.contains(&t.as_str()) || self.plan.skip_matching.contains(&t))
+    }
+
+    fn day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {
+        let raw = record.cell(self.layout.date);
+        if raw == self.last_date.0.as_slice() {
+            return Ok(self.last_date.1);
+        }
+        let fast = match self.plan.dates.strftime {
+            None => cells::iso_date(raw),
+            Some(_) => None,
+        };
+        let date = match fast {
+            Some(date) => date,
+            None => {
+                let value = self.utf8(record, self.layout.date, line)?;
+                cells::parse_date(value, &self.plan.dates)
+                    .map_err(|e| self.cell_error(self.layout.date, value, line, e))?
+            }
+        };
+        let day = day_number(date);
+        self.last_date = (raw.to_vec(), day);
+        Ok(day)
+    }
+
+    fn long_slot(&mut self, raw: &[u8]) -> Option<(usize, Option<DurationUnit>)> {
+        if let Some(hit) = self.long_slots.get(raw) {
+            return *hit;
+        }
+        let name = String::from_utf8_lossy(raw);
+        let found = metric_for(self.plan, &name, self.catalog).and_then(|m| {
+            let slot = self.table_metrics.iter().position(|t| *t == m)?;
+            Some((slot, self.catalog.get(&m).and_then(|d| d.duration_unit)))
+        });
+        self.long_slots.insert(raw.to_vec(), found);
+        found
+    }
+
+    fn number(
+        &self,
+        record: &impl Row,
+        col: usize,
+        unit: Option<DurationUnit>,
+        line: u64,
+    ) -> Result<Option<f64>, DataError> {
+        let raw = record.cell(col);
+        if let Some(v) = plain_decimal(raw, self.plan.number.decimal) {
+            return Ok(Some(v));
+        }
+        let value = self.utf8(record, col, line)?;
+        cells::parse_number(value, self.plan.number, unit)
+            .map_err(|e| self.cell_error(col, value, line, e))
+    }
+
+    /// The local id of the row's series; its text is normalized only the first time its raw
+    /// cells are seen.
+    fn key(&mut self, record: &impl Row, line: u64) -> Result<u32, DataError> {
+        self.key_bytes.clear();
+        let columns = [&self.layout.platform, &self.layout.account]
+            .into_iter()
+            .filter_map(|f| match f {
+                Field::Column(c) => Some(*c),
+                _ => None,
+            })
+            .chain(self.layout.dims.iter().flatten().copied());
+        for col in columns {
+            self.key_bytes.extend_from_slice(record.cell(col));
+            // 0xFF never occurs in UTF-8, so it separates cells unambiguously.
+            self.key_bytes.push(0xFF);
+        }
+        if let Some((bytes, id)) = &self.last_key
+            && *bytes == self.key_bytes
+        {
+            return Ok(*id);
+        }
+        let id = match self.keys.get(self.key_bytes.as_slice()) {
+            Some(id) => *id,
+            None => {
+                let key = self.key_text(record, line)?;
+                let id = self.next_key;
+                self.next_key += 1;
+                self.new_keys.push(key);
+                self.keys.insert(self.key_bytes.clone(), id);
+                id
+            }
+        };
+        match &mut self.last_key {
+            Some((bytes, last)) => {
+                bytes.clone_from(&self.key_bytes);
+                *last = id;
+            }
+            None => self.last_key = Some((self.key_bytes.clone(), id)),
+        }
+        Ok(id)
+    }
+
+    fn key_text(&self, record: &impl Row, line: u64) -> Result<SeriesKey, DataError> {
+        let cell = |field: &Field, normal: fn(&str) -> String| -> Result<String, DataError> {
+            Ok(match field {
+                Field::Column(col) => normal(self.utf8(record, *col, line)?),
+                Field::Constant(text) => text.clone(),
+                Field::Absent => String::new(),
+            })
+        };
+        let lower = |s: &str| s.trim().to_lowercase();
+        let mut dims = Vec::with_capacity(self.layout.dims.len());
+        for col in &self.layout.dims {
+            dims.push(match col {
+                Some(col) => lower(self.utf8(record, *col, line)?),
+                None => String::new(),
+            });
+        }
+        Ok(SeriesKey {
+            platform: cell(&self.layout.platform, platform_id)?,
+            account: cell(&self.layout.account, lower)?,
+            dims,
+        })
+    }
+
+    fn utf8<'r>(&self, record: &'r impl Row, col: usize, line: u64) -> Result<&'r str, DataError> {
+        std::str::from_utf8(record.cell(col)).map_err(|_| {
+            DataError::at(
+                self.display,
+                Some(line),
+                format!(
+                    "in column `{}`, the cell is not UTF-8 text",
+                    self.header(col)
+                ),
+            )
+            .column(col + 1)
+            .help("save the export as UTF-8 (or UTF-16 with a byte-order mark)")
+        })
+    }
+
+    fn header(&self, col: usize) -> &str {
+        self.layout.headers.get(col).map_or("?", String::as_str)
+    }
+
+    fn cell_error(&self, col: usize, value: &str, line: u64, e: cells::CellError) -> DataError {
+        let err = DataError::at(
+            self.display,
+            Some(line),
+            format!(
+                "in column `{}`, `{}` {}",
+                self.header(col),
+                value.escape_debug(),
+                phrase(&e.message)
+            ),
+        )
+        .column(col + 1);
+        let skip = "or add `on_error: skip` to the source to skip such rows";
+        match e.help {
+            Some(h) => err.help(format!("{h}; {skip}")),
+            None => err.help(format!("fix the cell, {skip}")),
+        }
+    }
+}
+
+/// `not a number` → `is not a number`; messages that start with a verb stay.
+fn phrase(message: &str) -> String {
+    if message.starts_with("is ") || message.starts_with("does ") {
+        message.to_string()
+    } else {
+        format!("is {message}")
+    }
+}
+
+/// Rows between prefetching a row's cells and adding to them: enough to cover a trip to memory.
+const PREFETCH_AHEAD: usize = 16;
+
+/// Adds batches to a table, in file order. Each parsing thread numbers its keys itself;
+/// `Merge` maps every thread's local ids to the table's series.
+#[derive(Debug, Default)]
+pub struct Merge {
+    /// Per parser: local key id → series index.
+    series: Vec<Vec<usize>>,
+    /// Counters over all batches.
+    pub counts: Counts,
+}
+
+impl Merge {
+    /// Adds `batch`, parsed by parser number `parser`, to `table`.
+    pub fn apply(&mut self, table: &mut Table, parser: usize, batch: &Batch) {
+        if self.series.len() <= parser {
+            self.series.resize_with(parser + 1, Vec::new);
+        }
+        let map = &mut self.series[parser];
+        for key in &batch.new_keys {
+            let mut ids = Vec::with_capacity(2 + key.dims.len());
+            ids.push(table.strings.intern(&key.platform));
+            ids.push(table.strings.intern(&key.account));
+            ids.extend(key.dims.iter().map(|d| table.strings.intern(d)));
+            map.push(table.series_index(&ids));
+        }
+        let width = table.metrics.len();
+        for (i, &(key, day)) in batch.rows.iter().enumerate() {
+            if let Some(&(k, d)) = batch.rows.get(i + PREFETCH_AHEAD) {
+                table.series[map[k as usize]].days.prefetch(d);
+            }
+            let values = &batch.values[i * width..(i + 1) * width];
+            table.add_row(map[key as usize], day, values);
+        }
+        if let Some((a, b)) = batch.days {
+            table.see_days(a, b);
+        }
+        self.counts.absorb(batch.counts);
+    }
+}
