@@ -54,15 +54,17 @@ pub fn compare(base: Option<&Side>, head: &Side) -> Vec<Change> {
 }
 
 /// Pairs each gone goal with the first new goal (in head order) that differs from it in
-/// nothing judged; a goal is paired at most once.
+/// nothing judged; a goal is paired at most once. Composites are paired last, so that one
+/// whose members were renamed with it compares through the members' new ids.
 fn pair_renames<'a>(gone: &[&GoalAt<'a>], new: &[&GoalAt<'a>]) -> HashMap<&'a str, &'a str> {
-    let none = HashMap::new();
     let mut pairs = HashMap::new();
     let mut taken = BTreeSet::new();
-    for b in gone {
+    let mut order: Vec<&&GoalAt> = gone.iter().collect();
+    order.sort_by_key(|g| g.goal.all_of.is_some());
+    for b in order {
         let twin = new
             .iter()
-            .find(|h| !taken.contains(&h.index) && goal_deltas(b, h, &none).is_empty());
+            .find(|h| !taken.contains(&h.index) && goal_deltas(b, h, &pairs).is_empty());
         if let Some(h) = twin {
             taken.insert(h.index);
             pairs.insert(b.id(), h.id());

@@ -85,27 +85,22 @@ fn paint(effect: Effect, text: &str, color: bool) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-/// The head version in words: `the working tree`, or its revision.
-fn head_name(doc: &DiffDocument) -> String {
-    doc.head
-        .rev
-        .as_deref()
-        .map_or_else(|| "the working tree".into(), escape)
+/// `since main` (against the working tree), or `between main and feature`.
+fn range_words(doc: &DiffDocument) -> String {
+    let base = escape(doc.base.rev.as_deref().unwrap_or(""));
+    match &doc.head.rev {
+        None => format!("since {base}"),
+        Some(head) => format!("between {base} and {}", escape(head)),
+    }
 }
 
 /// A GitHub-flavoured Markdown section: a `### ` heading, a summary line and a table of
 /// changes, loosened first; a single line when nothing changed. Self-contained (no links, no
 /// HTML but what it writes itself) so a pull-request comment can embed it as is.
 pub fn markdown(doc: &DiffDocument) -> String {
-    let (file, base) = (
-        escape(&doc.file),
-        escape(doc.base.rev.as_deref().unwrap_or("")),
-    );
+    let (file, range) = (escape(&doc.file), range_words(doc));
     if doc.changes.is_empty() {
-        return format!(
-            "No goalposts moved: the goals in {file} are the same at {base} and in {}.\n",
-            head_name(doc)
-        );
+        return format!("No goalposts moved: no goal in {file} changed {range}.\n");
     }
     let mut out = format!("{MARKDOWN_HEADING}\n\n");
     let s = &doc.summary;
@@ -114,9 +109,9 @@ pub fn markdown(doc: &DiffDocument) -> String {
         n => format!("**{n} loosened**"),
     };
     let intro = if doc.base.exists {
-        format!("{file} at {base} compared with {}", head_name(doc))
+        format!("Changes to {file} {range}")
     } else {
-        format!("{file} is new since {base}: every goal is added")
+        format!("{file} is new {range}: every goal is added")
     };
     let _ = writeln!(
         out,
@@ -126,7 +121,7 @@ pub fn markdown(doc: &DiffDocument) -> String {
     out.push_str("| | goal | change | before | after | line |\n|---|---|---|---|---|---|\n");
     for c in &doc.changes {
         let goal = match &c.id {
-            Some(id) if *id != c.title => format!("**{}** {}", escape(id), escape(&c.title)),
+            Some(id) if *id != c.title => format!("**{}** — {}", escape(id), escape(&c.title)),
             _ => format!("**{}**", escape(subject(c))),
         };
         let cell = |v: &Option<String>| v.as_deref().map_or_else(|| "–".into(), escape);
