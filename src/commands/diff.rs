@@ -83,10 +83,12 @@ fn report(error: &LoadError) {
             let file = diagnostics
                 .first()
                 .map_or("the goal file", |d| d.file.as_str());
-            let _ = writeln!(
-                err,
-                "diff could not run: {file} is not a valid goal file (see `goalpost validate`)"
-            );
+            let why = if text.is_some() {
+                "is not a valid goal file (see `goalpost validate`)"
+            } else {
+                "cannot be read"
+            };
+            let _ = writeln!(err, "diff could not run: {file} {why}");
         }
     }
 }

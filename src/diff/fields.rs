@@ -147,22 +147,17 @@ pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineValu
         Some(BaselineValue::Fixed(b)) => Some(b),
         _ => None,
     };
-    let resolved = |bound: f64, sign: &str| match fixed {
-        Some(_) => format!(" ({sign} {})", format_number(bound)),
-        None => String::new(),
+    // Over a fixed baseline a relative target has a known bound: show it.
+    let bound = |sign: &str, pick: fn((f64, f64)) -> f64| match (fixed, target.band(fixed)) {
+        (Some(_), Some(band)) => format!(" ({sign} {})", format_number(pick(band))),
+        _ => String::new(),
     };
     match target {
         Target::AtLeast(q) => format!("≥ {}", q.display()),
         Target::AtMost(q) => format!("≤ {}", q.display()),
         Target::Between([lo, hi]) => format!("{} to {}", lo.display(), hi.display()),
-        Target::Increase(q) => {
-            let low = target.band(fixed).map_or(0.0, |b| b.0);
-            format!("+{} vs baseline{}", q.display(), resolved(low, "≥"))
-        }
-        Target::Decrease(q) => {
-            let high = target.band(fixed).map_or(0.0, |b| b.1);
-            format!("−{} vs baseline{}", q.display(), resolved(high, "≤"))
-        }
+        Target::Increase(q) => format!("+{} vs baseline{}", q.display(), bound("≥", |b| b.0)),
+        Target::Decrease(q) => format!("−{} vs baseline{}", q.display(), bound("≤", |b| b.1)),
     }
 }
 

@@ -127,14 +127,9 @@ fn what_deltas(b: &GoalAt, h: &GoalAt, out: &mut Vec<Delta>) {
             after,
         ));
     }
-    fn side(g: &Goal) -> TargetSide<'_> {
-        TargetSide {
-            target: g.target.as_ref(),
-            baseline: fields::baseline(g),
-        }
-    }
     let better = h.metric.and_then(|m| m.better);
-    if let Some((kind, effect)) = target::compare(side(gb), side(gh), better, same_metric) {
+    let (tb, th) = (TargetSide::of(gb), TargetSide::of(gh));
+    if let Some((kind, effect)) = target::compare(tb, th, better, same_metric) {
         let before = fields::target_text(gb.target.as_ref(), bl_b);
         let after = fields::target_text(gh.target.as_ref(), bl_h);
         out.push(Delta::new(kind, effect, before, after));
@@ -173,7 +168,7 @@ fn when_deltas(b: &GoalAt, h: &GoalAt, out: &mut Vec<Delta>) {
     let (p1, p2) = (pass(gb), pass(gh));
     if p1 != p2 {
         // `pass: all` fails the goal on any missed bucket; `current` forgives the past ones.
-        let effect = Effect::larger_is_looser(p2 == Pass::Current);
+        let effect = Effect::looser_if(p2 == Pass::Current);
         out.push(Delta::new(
             ChangeKind::PassChanged,
             effect,
@@ -201,7 +196,7 @@ fn deadline_effect(h: &GoalAt, later: bool) -> Effect {
     }
     let capped_sum = h.metric.is_some_and(|m| m.aggregate == Aggregate::Sum)
         && matches!(g.target, Some(Target::AtMost(_) | Target::Decrease(_)));
-    Effect::larger_is_looser(later != capped_sum)
+    Effect::looser_if(later != capped_sum)
 }
 
 /// Platforms, accounts and `where:` filter.
@@ -247,7 +242,7 @@ fn stake_deltas(gb: &Goal, gh: &Goal, renames: &HashMap<&str, &str>, out: &mut V
     let (s1, s2) = (severity(gb), severity(gh));
     if s1 != s2 {
         // A `warn` goal is reported but never fails CI.
-        let effect = Effect::larger_is_looser(s2 == Severity::Warn);
+        let effect = Effect::looser_if(s2 == Severity::Warn);
         out.push(Delta::new(
             ChangeKind::SeverityChanged,
             effect,
@@ -255,14 +250,21 @@ fn stake_deltas(gb: &Goal, gh: &Goal, renames: &HashMap<&str, &str>, out: &mut V
             fields::name(&s2),
         ));
     }
-    let members = |g: &Goal, map: &dyn Fn(&str) -> String| -> Option<Vec<String>> {
-        g.all_of
-            .as_ref()
-            .map(|m| m.iter().map(|id| map(id.as_str())).collect())
+    let members = |g: &Goal| -> Option<Vec<String>> {
+        let ids = g.all_of.as_ref()?;
+        Some(ids.iter().map(ToString::to_string).collect())
     };
-    let through = |id: &str| renames.get(id).map_or(id, |h| *h).to_string();
-    let (m1, m2) = (members(gb, &through), members(gh, &|id| id.to_string()));
-    if let Some(delta) = members_delta(m1, m2) {
+    // Base members under their head ids, so that renaming a member changes no composite.
+    let renamed = members(gb).map(|ids| {
+        ids.into_iter()
+            .map(|id| {
+                renames
+                    .get(id.as_str())
+                    .map_or(id.clone(), |h| h.to_string())
+            })
+            .collect()
+    });
+    if let Some(delta) = members_delta(renamed, members(gh)) {
         out.push(delta);
     }
 }

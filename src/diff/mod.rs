@@ -48,10 +48,10 @@ impl Effect {
         }
     }
 
-    /// The effect of making something larger when larger is looser: `Loosened` when `after`
-    /// is larger, `Tightened` when it is smaller.
-    fn larger_is_looser(larger: bool) -> Effect {
-        if larger {
+    /// `Loosened` when `looser` holds, else `Tightened`: for changes that can only go one way
+    /// or the other.
+    fn looser_if(looser: bool) -> Effect {
+        if looser {
             Effect::Loosened
         } else {
             Effect::Tightened

@@ -24,7 +24,7 @@ pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> 
         let text = |q| fields::quantity_text(q, "10% (default)");
         let delta = Delta::new(
             ChangeKind::ToleranceChanged,
-            Effect::larger_is_looser(t2 > t1),
+            Effect::looser_if(t2 > t1),
             text(db.tolerance.as_ref()),
             text(dh.tolerance.as_ref()),
         );

@@ -10,7 +10,7 @@
 use super::fields::{BaselineValue, same_literal, same_number};
 use super::{ChangeKind, Effect};
 use crate::catalog::Better;
-use crate::spec::model::Target;
+use crate::spec::model::{Goal, Target};
 
 /// One side of the comparison: the target and the baseline it is relative to.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +19,16 @@ pub(super) struct TargetSide<'a> {
     pub target: Option<&'a Target>,
     /// The normalized baseline.
     pub baseline: Option<BaselineValue>,
+}
+
+impl TargetSide<'_> {
+    /// The target side of `goal`.
+    pub fn of(goal: &Goal) -> TargetSide<'_> {
+        TargetSide {
+            target: goal.target.as_ref(),
+            baseline: super::fields::baseline(goal),
+        }
+    }
 }
 
 /// The target change between `before` and `after`, if any. `better` is the head metric's
@@ -84,7 +94,7 @@ fn by_band(before: (f64, f64), after: (f64, f64), better: Option<Better>) -> Opt
         None => None,
     };
     Some(match (guard(lo1, hi1), guard(lo2, hi2)) {
-        (Some(old), Some(new)) => Effect::larger_is_looser(new < old),
+        (Some(old), Some(new)) => Effect::looser_if(new < old),
         _ => Effect::Neutral,
     })
 }
@@ -106,7 +116,7 @@ fn by_quantity(a: &Target, b: &Target, same_baseline: bool) -> Option<Effect> {
     if !same_baseline || q1.kind != q2.kind {
         return Some(Effect::Neutral);
     }
-    Some(Effect::larger_is_looser(q2.value < q1.value))
+    Some(Effect::looser_if(q2.value < q1.value))
 }
 
 #[cfg(test)]
