@@ -23,6 +23,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Evaluate every goal against its exports and report a scorecard.
     Check(CheckArgs),
+    /// Show what changed in the goals between two git revisions (moved goalposts).
+    Diff(DiffArgs),
     /// List the built-in metric catalog.
     Metrics(MetricsArgs),
     /// Print the goal file's JSON Schema.
@@ -82,6 +84,39 @@ pub enum CheckFormat {
     /// JUnit XML, one test case per goal.
     Junit,
     /// GitHub workflow commands (annotations).
+    Github,
+}
+
+/// Arguments of `goalpost diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The goal file (in the working tree; its path in the repository is read at each revision).
+    #[arg(default_value = "goals.yaml")]
+    pub file: PathBuf,
+    /// The revision to compare against: a branch, tag or commit (`origin/main`).
+    #[arg(long, value_name = "REF")]
+    pub base: String,
+    /// The revision to compare (default: the file in the working tree).
+    #[arg(long, value_name = "REF")]
+    pub head: Option<String>,
+    /// Output format on stdout.
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when a change loosens a goal (a lower target, a later deadline, a removed goal…).
+    #[arg(long)]
+    pub fail_on_loosened: bool,
+}
+
+/// Formats of `goalpost diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Compiler-style text.
+    Text,
+    /// The versioned JSON document (specs/diff.schema.json).
+    Json,
+    /// A Markdown section for a pull-request comment.
+    Markdown,
+    /// GitHub workflow commands (a warning per loosened goal).
     Github,
 }
 
@@ -172,6 +207,7 @@ pub fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Check(args) => commands::check::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),
         Command::Schema => commands::schema::run(),
     }

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod lint;
 pub mod report;

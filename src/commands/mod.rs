@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns an [`crate::Outcome`].
 
 pub mod check;
+pub mod diff;
 pub mod metrics;
 pub mod schema;
 pub mod validate;

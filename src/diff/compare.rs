@@ -1,0 +1,112 @@
+//! Goal-by-goal comparison of two versions of a goal file: goals are matched by id, unmatched
+//! ones that are otherwise identical are paired as renamed, and every matched pair is compared
+//! field by field (`goal`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::fields;
+use super::goal::{Delta, GoalAt, goal_deltas};
+use super::load::Side;
+use super::settings::file_changes;
+use super::{Change, ChangeKind, Effect, Position, sort};
+use crate::lint::goal_pointer;
+
+/// Every change from `base` to `head`, loosened first (see [`super::Effect`]). Without a base
+/// (the file is new at the head), every goal is added.
+pub fn compare(base: Option<&Side>, head: &Side) -> Vec<Change> {
+    let head_goals = GoalAt::all(head);
+    let base_goals = base.map(GoalAt::all).unwrap_or_default();
+    let base_by_id: HashMap<&str, &GoalAt> = base_goals.iter().map(|g| (g.id(), g)).collect();
+    let head_ids: BTreeSet<&str> = head_goals.iter().map(GoalAt::id).collect();
+    let gone: Vec<&GoalAt> = base_goals
+        .iter()
+        .filter(|g| !head_ids.contains(g.id()))
+        .collect();
+    let new: Vec<&GoalAt> = head_goals
+        .iter()
+        .filter(|g| !base_by_id.contains_key(g.id()))
+        .collect();
+    let renames = pair_renames(&gone, &new);
+
+    let mut out: Vec<(Position, Change)> = Vec::new();
+    if let Some(base) = base {
+        out.extend(file_changes(base, head));
+    }
+    for h in &head_goals {
+        let place = |delta: Delta| (Position::Head(h.index), goal_change(head, h, delta));
+        if let Some(b) = base_by_id.get(h.id()) {
+            out.extend(goal_deltas(b, h, &renames).into_iter().map(place));
+        } else if let Some(old) = renames.iter().find(|(_, new)| **new == h.id()) {
+            let mut change = goal_change(head, h, renamed(old.0, h.id()));
+            change.previous_id = Some(old.0.to_string());
+            out.push((Position::Head(h.index), change));
+        } else {
+            out.push(place(added(h)));
+        }
+    }
+    for b in gone.iter().filter(|b| !renames.contains_key(b.id())) {
+        if let Some(base) = base {
+            out.push((Position::Base(b.index), goal_change(base, b, removed(b))));
+        }
+    }
+    sort(&mut out);
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Pairs each gone goal with the first new goal (in head order) that differs from it in
+/// nothing judged; a goal is paired at most once. Composites are paired last, so that one
+/// whose members were renamed with it compares through the members' new ids.
+fn pair_renames<'a>(gone: &[&GoalAt<'a>], new: &[&GoalAt<'a>]) -> HashMap<&'a str, &'a str> {
+    let mut pairs = HashMap::new();
+    let mut taken = BTreeSet::new();
+    let mut order: Vec<&&GoalAt> = gone.iter().collect();
+    order.sort_by_key(|g| g.goal.all_of.is_some());
+    for b in order {
+        let twin = new
+            .iter()
+            .find(|h| !taken.contains(&h.index) && goal_deltas(b, h, &pairs).is_empty());
+        if let Some(h) = twin {
+            taken.insert(h.index);
+            pairs.insert(b.id(), h.id());
+        }
+    }
+    pairs
+}
+
+fn goal_change(side: &Side, g: &GoalAt, delta: Delta) -> Change {
+    Change {
+        id: Some(g.id().to_string()),
+        previous_id: None,
+        title: g.goal.title.clone().unwrap_or_else(|| g.id().to_string()),
+        kind: delta.kind,
+        effect: delta.effect,
+        loosens: delta.effect == Effect::Loosened,
+        before: delta.before,
+        after: delta.after,
+        file: side.display().to_string(),
+        line: side.line(&goal_pointer(g.index, "")),
+    }
+}
+
+fn added(h: &GoalAt) -> Delta {
+    Delta {
+        kind: ChangeKind::Added,
+        effect: Effect::Neutral,
+        before: None,
+        after: Some(fields::summary_text(h.goal)),
+    }
+}
+
+/// A removed goal is no longer judged at all: the loosest change there is (SPEC §7).
+fn removed(b: &GoalAt) -> Delta {
+    Delta {
+        kind: ChangeKind::Removed,
+        effect: Effect::Loosened,
+        before: Some(fields::summary_text(b.goal)),
+        after: None,
+    }
+}
+
+fn renamed(old: &str, new: &str) -> Delta {
+    Delta::new(ChangeKind::Renamed, Effect::Neutral, old.into(), new.into())
+}

@@ -1,0 +1,244 @@
+//! A goal's judged fields in one normal form each, so that two spellings of the same meaning
+//! compare equal (`platform: all` and no `platform:`, `twitter` and `x`, `baseline: 4.1` and
+//! `baseline: {value: 4.1}`, `period: 2027-Q1` and the same `start`/`deadline`), and each with
+//! the text a reviewer reads in a report.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Metric, canonical_platform};
+use crate::spec::model::{Baseline, Goal, OneOrMany, Period, Target};
+use crate::spec::scalars::{Quantity, format_number};
+use crate::spec::time::period_range;
+
+/// Whether two numbers are the same literal: `"4.5%"` and `0.045` differ in their last bits.
+pub(super) fn same_number(a: f64, b: f64) -> bool {
+    if a.is_infinite() || b.is_infinite() {
+        return a == b;
+    }
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Which platforms or accounts a goal covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// No filter (`all`, or the key left out).
+    All,
+    /// These ids, sorted.
+    Only(BTreeSet<String>),
+}
+
+impl Scope {
+    fn of<T: AsRef<str>>(value: Option<&OneOrMany<T>>, canonical: fn(&str) -> &str) -> Scope {
+        let Some(value) = value else {
+            return Scope::All;
+        };
+        let items = value.as_slice();
+        if items.iter().any(|i| i.as_ref().eq_ignore_ascii_case("all")) {
+            return Scope::All;
+        }
+        Scope::Only(
+            items
+                .iter()
+                .map(|i| canonical(i.as_ref()).to_string())
+                .collect(),
+        )
+    }
+
+    /// The goal's platforms (aliases such as `twitter` mapped to their canonical id).
+    pub fn platforms(goal: &Goal) -> Scope {
+        Scope::of(goal.platform.as_ref(), canonical_platform)
+    }
+
+    /// The goal's accounts.
+    pub fn accounts(goal: &Goal) -> Scope {
+        Scope::of(goal.account.as_ref(), |a| a)
+    }
+
+    /// `all`, or the ids separated by commas.
+    pub fn text(&self) -> String {
+        match self {
+            Scope::All => "all".into(),
+            Scope::Only(ids) => ids.iter().cloned().collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+/// `where:` as column → sorted values (a single value and a one-item list are the same).
+pub(super) fn filter(goal: &Goal) -> BTreeMap<String, BTreeSet<String>> {
+    goal.filter
+        .iter()
+        .map(|(column, values)| {
+            let values = values.as_slice().iter().map(|v| v.text()).collect();
+            (column.clone(), values)
+        })
+        .collect()
+}
+
+/// `post_type = reel; campaign = a, b`, or `none`.
+pub(super) fn filter_text(filter: &BTreeMap<String, BTreeSet<String>>) -> String {
+    if filter.is_empty() {
+        return "none".into();
+    }
+    filter
+        .iter()
+        .map(|(column, values)| {
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            format!("{column} = {}", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A baseline as what it means: a fixed number, or a window of days computed from the data.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum BaselineValue {
+    /// `baseline: 4.1` or `{value: 4.1}`.
+    Fixed(f64),
+    /// `{period: ...}` or `{start, end}`: first and last day.
+    Window(jiff::civil::Date, jiff::civil::Date),
+}
+
+impl PartialEq for BaselineValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (BaselineValue::Fixed(a), BaselineValue::Fixed(b)) => same_number(*a, *b),
+            (BaselineValue::Window(a, b), BaselineValue::Window(c, d)) => a == c && b == d,
+            _ => false,
+        }
+    }
+}
+
+/// The goal's baseline, normalized; `None` without one (or with a period that has no dates,
+/// which lint refuses before diff gets here).
+pub(super) fn baseline(goal: &Goal) -> Option<BaselineValue> {
+    Some(match goal.baseline.as_ref()? {
+        Baseline::Number(q) => BaselineValue::Fixed(q.value),
+        Baseline::Value(v) => BaselineValue::Fixed(v.value.value),
+        Baseline::Period(p) => {
+            let range = period_range(&p.period).ok()?;
+            BaselineValue::Window(range.start, range.end)
+        }
+        Baseline::Range(r) => BaselineValue::Window(r.start.0, r.end.0),
+    })
+}
+
+/// The baseline as written: `4.1`, `2026-Q4`, `2026-10-01 to 2026-12-31`, or `none`.
+pub(super) fn baseline_text(goal: &Goal) -> String {
+    let period = |p: &Period| match p {
+        Period::Named(name) => name.to_string(),
+        Period::Range(r) => format!("{} to {}", r.start, r.deadline),
+    };
+    match &goal.baseline {
+        None => "none".into(),
+        Some(Baseline::Number(q)) => q.display(),
+        Some(Baseline::Value(v)) => v.value.display(),
+        Some(Baseline::Period(p)) => period(&p.period),
+        Some(Baseline::Range(r)) => format!("{} to {}", r.start, r.end),
+    }
+}
+
+/// The target in words: `≥ 300`, `≤ 6.5`, `1.5 to 3`, `+20% vs baseline`; with a fixed baseline
+/// the resulting bound follows: `+0.3 vs baseline (≥ 4.4)`.
+pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineValue>) -> String {
+    let Some(target) = target else {
+        return "none".into();
+    };
+    let fixed = match baseline {
+        Some(BaselineValue::Fixed(b)) => Some(b),
+        _ => None,
+    };
+    // Over a fixed baseline a relative target has a known bound: show it.
+    let bound = |sign: &str, pick: fn((f64, f64)) -> f64| match (fixed, target.band(fixed)) {
+        (Some(_), Some(band)) => format!(" ({sign} {})", format_number(pick(band))),
+        _ => String::new(),
+    };
+    match target {
+        Target::AtLeast(q) => format!("≥ {}", q.display()),
+        Target::AtMost(q) => format!("≤ {}", q.display()),
+        Target::Between([lo, hi]) => format!("{} to {}", lo.display(), hi.display()),
+        Target::Increase(q) => format!("+{} vs baseline{}", q.display(), bound("≥", |b| b.0)),
+        Target::Decrease(q) => format!("−{} vs baseline{}", q.display(), bound("≤", |b| b.1)),
+    }
+}
+
+/// What a goal is, in a few words, for an added or removed goal: its target on its metric, or
+/// its members.
+pub(super) fn summary_text(goal: &Goal) -> String {
+    if let Some(members) = &goal.all_of {
+        let ids: Vec<&str> = members.iter().map(|m| m.as_str()).collect();
+        return format!("all of {}", ids.join(", "));
+    }
+    let metric = goal.metric.as_ref().map_or("", |m| m.as_str());
+    format!(
+        "{metric} {}",
+        target_text(goal.target.as_ref(), baseline(goal))
+    )
+}
+
+/// The parts of a metric definition that decide how a goal on it is judged.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct MetricDefinition {
+    unit: crate::catalog::Unit,
+    duration_unit: Option<crate::catalog::DurationUnit>,
+    better: Option<crate::catalog::Better>,
+    aggregate: crate::catalog::Aggregate,
+    /// The formula without white space: `replies/comments`.
+    formula: Option<String>,
+}
+
+impl MetricDefinition {
+    /// The judged parts of `metric`.
+    pub fn of(metric: &Metric) -> MetricDefinition {
+        MetricDefinition {
+            unit: metric.unit,
+            duration_unit: metric.duration_unit,
+            better: metric.better,
+            aggregate: metric.aggregate,
+            formula: metric
+                .formula
+                .as_ref()
+                .map(|f| f.chars().filter(|c| !c.is_whitespace()).collect()),
+        }
+    }
+
+    /// `percent, higher is better, formula replies/comments`.
+    pub fn text(&self) -> String {
+        let mut parts = vec![name(&self.unit)];
+        if let Some(d) = &self.duration_unit {
+            parts.push(name(d));
+        }
+        parts.push(match &self.better {
+            Some(b) => format!("{} is better", name(b)),
+            None => "no better direction".into(),
+        });
+        parts.push(match &self.formula {
+            Some(f) => format!("formula {f}"),
+            None => format!("aggregate {}", name(&self.aggregate)),
+        });
+        parts.join(", ")
+    }
+}
+
+/// The serde name of a unit-like enum value (`percent`, `higher`), for messages.
+pub(super) fn name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A tolerance or other quantity as written: `10%`.
+pub(super) fn quantity_text(q: Option<&Quantity>, default: &str) -> String {
+    q.map_or_else(|| default.to_string(), Quantity::display)
+}
+
+/// Whether two targets are the same literal: same key, same kind, same numbers.
+pub(super) fn same_literal(a: &Target, b: &Target) -> bool {
+    let (la, lb) = (a.literals(), b.literals());
+    a.key() == b.key()
+        && la.len() == lb.len()
+        && la
+            .iter()
+            .zip(&lb)
+            .all(|((_, x), (_, y))| x.kind == y.kind && same_number(x.value, y.value))
+}

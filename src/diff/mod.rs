@@ -1,0 +1,180 @@
+//! `goalpost diff` (SPEC §7): what changed in the goals between two git revisions of a goal
+//! file — moved goalposts.
+//!
+//! Both versions are parsed into the typed model and compared goal by goal (by id) on their
+//! meaning, never their text: reformatting, reordering, comments and quoting style are not
+//! changes. Each change says whether it makes a goal easier to meet ("loosens"); docs/diff.md
+//! lists every kind of change and why it counts as looser, tighter or neither.
+//!
+//! [`git`] reads a revision, [`load`] parses and lints one side, [`compare`] finds the changes,
+//! [`document`] is the JSON shape and [`render`] the text, Markdown and GitHub outputs.
+
+mod compare;
+pub mod document;
+mod fields;
+pub mod git;
+mod goal;
+pub mod load;
+pub mod render;
+mod settings;
+mod target;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+pub use compare::compare;
+pub use load::Side;
+
+/// How a change moves the goalposts. The order is the order of every output: what a reviewer
+/// must see first comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// The goal got easier to meet, or stopped being judged (a removed goal).
+    Loosened,
+    /// The goal got harder to meet.
+    Tightened,
+    /// A change that cannot be ordered without data, or that is not about difficulty.
+    Neutral,
+}
+
+impl Effect {
+    /// The word used in every output: `loosened`, `tightened`, `changed`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Effect::Loosened => "loosened",
+            Effect::Tightened => "tightened",
+            Effect::Neutral => "changed",
+        }
+    }
+
+    /// `Loosened` when `looser` holds, else `Tightened`: for changes that can only go one way
+    /// or the other.
+    fn looser_if(looser: bool) -> Effect {
+        if looser {
+            Effect::Loosened
+        } else {
+            Effect::Tightened
+        }
+    }
+}
+
+macro_rules! change_kinds {
+    ($( $(#[$doc:meta])* $variant:ident => $label:literal, )*) => {
+        /// What changed. The serialized name (`target_loosened`) is stable: the JSON document
+        /// and the Action use it.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum ChangeKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ChangeKind {
+            /// Every kind, in the order changes of one goal are listed.
+            pub const ALL: &'static [ChangeKind] = &[$(ChangeKind::$variant),*];
+
+            /// The kind in words: `target loosened`.
+            pub fn label(self) -> &'static str {
+                match self { $(ChangeKind::$variant => $label,)* }
+            }
+        }
+    };
+}
+
+change_kinds! {
+    /// A goal that is not in the base version (every goal of a new goal file).
+    Added => "added",
+    /// A goal that is gone from the head version.
+    Removed => "removed",
+    /// A goal whose id changed and nothing it is judged on.
+    Renamed => "renamed",
+    /// The target accepts values it did not accept before.
+    TargetLoosened => "target loosened",
+    /// The target refuses values it accepted before.
+    TargetTightened => "target tightened",
+    /// The target changed in a way that cannot be ordered without data.
+    TargetChanged => "target changed",
+    /// The deadline moved later.
+    DeadlinePostponed => "deadline postponed",
+    /// The deadline moved earlier.
+    DeadlineAdvanced => "deadline advanced",
+    /// A deadline was added or removed (a standing rolling goal).
+    DeadlineChanged => "deadline changed",
+    /// The window's first day moved, or was added or removed.
+    StartMoved => "start moved",
+    /// `every:` (recurring buckets) changed.
+    EveryChanged => "every changed",
+    /// `pass:` (how a recurring goal is judged) changed.
+    PassChanged => "pass changed",
+    /// `rolling:` changed.
+    RollingChanged => "rolling window changed",
+    /// The goal measures another metric.
+    MetricChanged => "metric changed",
+    /// The goal's metric is defined differently under `metrics:`.
+    MetricRedefined => "metric redefined",
+    /// `platform:` changed.
+    PlatformsChanged => "platforms changed",
+    /// `account:` changed.
+    AccountsChanged => "accounts changed",
+    /// `where:` changed.
+    FilterChanged => "filter changed",
+    /// `baseline:` changed.
+    BaselineChanged => "baseline changed",
+    /// `objective:` changed.
+    ObjectiveChanged => "objective changed",
+    /// `severity:` changed.
+    SeverityChanged => "severity changed",
+    /// The members of a composite goal (`all_of:`) changed.
+    MembersChanged => "members changed",
+    /// `defaults.tolerance` changed (every goal's at-risk band).
+    ToleranceChanged => "tolerance changed",
+    /// `defaults.fail_on` changed (which statuses fail CI).
+    FailOnChanged => "fail_on changed",
+}
+
+/// One change between the base and the head version.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Change {
+    /// The goal's id (its head id when renamed); `null` for a file-wide setting.
+    pub id: Option<String>,
+    /// The goal's base id, for a renamed goal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_id: Option<String>,
+    /// The goal's title (its id when it has none); for a file-wide setting, the setting.
+    pub title: String,
+    /// What changed.
+    pub kind: ChangeKind,
+    /// Whether the change makes the goal easier to meet, harder, or neither.
+    pub effect: Effect,
+    /// `effect == loosened`: what `--fail-on-loosened` fails on.
+    pub loosens: bool,
+    /// The old value, as text; `null` when there was none.
+    pub before: Option<String>,
+    /// The new value, as text; `null` when there is none.
+    pub after: Option<String>,
+    /// The file `line` is in: the head file, or the base file for a removed goal.
+    pub file: String,
+    /// 1-based line of the goal (or setting) in `file`.
+    pub line: usize,
+}
+
+/// Sorts changes for output: loosened, then tightened, then neutral; within each, file-wide
+/// settings, then goals in head-file order, then removed goals in base-file order.
+fn sort(changes: &mut [(Position, Change)]) {
+    changes.sort_by(|(pa, a), (pb, b)| {
+        (a.effect, pa, a.kind, &a.id).cmp(&(b.effect, pb, b.kind, &b.id))
+    });
+}
+
+/// Where a change sorts within its effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Position {
+    /// A file-wide setting.
+    File,
+    /// A goal of the head file, by index.
+    Head(usize),
+    /// A removed goal, by its index in the base file.
+    Base(usize),
+}

@@ -1,0 +1,76 @@
+//! File-wide settings that change how every goal is judged.
+
+use std::collections::BTreeSet;
+
+use super::fields;
+use super::goal::Delta;
+use super::load::Side;
+use super::{Change, ChangeKind, Effect, Position};
+use crate::spec::model::Status;
+use crate::spec::scalars::Quantity;
+
+/// File-wide settings that change how every goal is judged: `defaults.tolerance` and
+/// `defaults.fail_on`.
+pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> {
+    let (db, dh) = (&base.parsed.model.defaults, &head.parsed.model.defaults);
+    let mut deltas: Vec<(Delta, &str)> = Vec::new();
+    let tolerance = |t: Option<&Quantity>| t.map_or(0.1, |q| q.value);
+    let (t1, t2) = (
+        tolerance(db.tolerance.as_ref()),
+        tolerance(dh.tolerance.as_ref()),
+    );
+    if !fields::same_number(t1, t2) {
+        // A wider at-risk band turns off-track goals into at-risk ones, which do not fail CI.
+        let text = |q| fields::quantity_text(q, "10% (default)");
+        let delta = Delta::new(
+            ChangeKind::ToleranceChanged,
+            Effect::looser_if(t2 > t1),
+            text(db.tolerance.as_ref()),
+            text(dh.tolerance.as_ref()),
+        );
+        deltas.push((delta, "/defaults/tolerance"));
+    }
+    let fail_on = |f: &Option<Vec<Status>>| -> BTreeSet<Status> {
+        f.clone()
+            .unwrap_or(vec![Status::OffTrack, Status::Missed])
+            .into_iter()
+            .collect()
+    };
+    let (f1, f2) = (fail_on(&db.fail_on), fail_on(&dh.fail_on));
+    if f1 != f2 {
+        let effect = if f2.is_subset(&f1) {
+            Effect::Loosened
+        } else if f2.is_superset(&f1) {
+            Effect::Tightened
+        } else {
+            Effect::Neutral
+        };
+        let text = |s: &BTreeSet<Status>| match s.len() {
+            0 => "none".to_string(),
+            _ => s.iter().map(fields::name).collect::<Vec<_>>().join(", "),
+        };
+        let delta = Delta::new(ChangeKind::FailOnChanged, effect, text(&f1), text(&f2));
+        deltas.push((delta, "/defaults/fail_on"));
+    }
+    deltas
+        .into_iter()
+        .map(|(delta, pointer)| {
+            let change = Change {
+                id: None,
+                previous_id: None,
+                title: format!(
+                    "{} (every goal)",
+                    pointer.trim_start_matches('/').replace('/', ".")
+                ),
+                kind: delta.kind,
+                effect: delta.effect,
+                loosens: delta.effect == Effect::Loosened,
+                before: delta.before,
+                after: delta.after,
+                file: head.display().to_string(),
+                line: head.line(pointer),
+            };
+            (Position::File, change)
+        })
+        .collect()
+}

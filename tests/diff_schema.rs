@@ -1,0 +1,25 @@
+//! The `diff -f json` document has a committed JSON Schema (`specs/diff.schema.json`) generated
+//! from its types; it must not drift. Run with `GOALPOST_BLESS=1` to rewrite it after changing
+//! the types. (tests/diff.rs validates real output against it.)
+
+use goalpost::diff::document::{DIFF_SCHEMA_TEXT, generate_schema};
+
+#[test]
+fn committed_diff_schema_matches_the_types() {
+    let generated = generate_schema();
+    if std::env::var_os("GOALPOST_BLESS").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/diff.schema.json");
+        std::fs::write(path, &generated).expect("write the schema");
+        return;
+    }
+    assert!(
+        generated == DIFF_SCHEMA_TEXT,
+        "specs/diff.schema.json is out of date: run `GOALPOST_BLESS=1 cargo test --test diff_schema`"
+    );
+}
+
+#[test]
+fn committed_diff_schema_is_a_valid_2020_12_schema() {
+    let schema: serde_json::Value = serde_json::from_str(DIFF_SCHEMA_TEXT).expect("JSON");
+    jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
+}
