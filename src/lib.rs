@@ -10,6 +10,7 @@ pub mod cli;
 pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod github;
 pub mod lint;
 pub mod report;
 pub mod rules;
