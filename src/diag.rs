@@ -149,15 +149,15 @@ impl DiagnosticRenderer {
             Level::Error | Level::Off => SnippetLevel::ERROR,
             Level::Warn => SnippetLevel::WARNING,
         };
-        let title = level
-            .primary_title(diag.message.as_str())
-            .id(diag.rule.as_str());
+        let message = one_line(&diag.message);
+        let label = diag.label.as_deref().map(one_line);
+        let title = level.primary_title(message.as_ref()).id(diag.rule.as_str());
         let mut group = match (&diag.span, source) {
             (Some(span), Some(source)) => {
                 let range = clamp_to_char_boundaries(source, &span.bytes);
                 let mut annotation = AnnotationKind::Primary.span(range);
-                if let Some(label) = &diag.label {
-                    annotation = annotation.label(label.as_str());
+                if let Some(label) = &label {
+                    annotation = annotation.label(label.as_ref());
                 }
                 title.element(
                     Snippet::source(source)
@@ -174,13 +174,33 @@ impl DiagnosticRenderer {
             (None, _) => Group::with_title(title)
                 .element(annotate_snippets::Origin::path(diag.file.as_str())),
         };
-        if let Some(help) = &diag.help {
-            group = group.element(SnippetLevel::HELP.message(help.as_str()));
+        let help = diag.help.as_deref().map(one_line);
+        if let Some(help) = &help {
+            group = group.element(SnippetLevel::HELP.message(help.as_ref()));
         }
         let mut out = self.renderer.render(&[group]);
         out.push('\n');
         out
     }
+}
+
+/// `text` with line breaks and other control characters written as escapes (`\n`): a message
+/// quoting a user's key or value stays on its line, so in a CI log it cannot start a line of its
+/// own (a GitHub workflow command such as `::error::`, even indented).
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A one-line summary: `2 errors, 1 warning in goals.yaml`.
