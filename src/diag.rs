@@ -151,6 +151,7 @@ impl DiagnosticRenderer {
         };
         let message = one_line(&diag.message);
         let label = diag.label.as_deref().map(one_line);
+        let file = one_line(&diag.file);
         let title = level.primary_title(message.as_ref()).id(diag.rule.as_str());
         let mut group = match (&diag.span, source) {
             (Some(span), Some(source)) => {
@@ -161,18 +162,19 @@ impl DiagnosticRenderer {
                 }
                 title.element(
                     Snippet::source(source)
-                        .path(diag.file.as_str())
+                        .path(file.as_ref())
                         .annotation(annotation),
                 )
             }
             // A position without the text (a line of a data export): `--> file:line:column`.
             (Some(span), None) => Group::with_title(title).element(
-                annotate_snippets::Origin::path(diag.file.as_str())
+                annotate_snippets::Origin::path(file.as_ref())
                     .line(span.line)
                     .char_column(span.column),
             ),
-            (None, _) => Group::with_title(title)
-                .element(annotate_snippets::Origin::path(diag.file.as_str())),
+            (None, _) => {
+                Group::with_title(title).element(annotate_snippets::Origin::path(file.as_ref()))
+            }
         };
         let help = diag.help.as_deref().map(one_line);
         if let Some(help) = &help {
