@@ -179,7 +179,7 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
         .map(|_| rendered.get(CheckFormat::Markdown, false))
         .transpose()?;
     for (path, text) in &files {
-        write_atomically(path, text).map_err(Failure::message)?;
+        super::write_atomically(path, text, true).map_err(Failure::message)?;
     }
     let outcome = if !super::print_stdout(&stdout) {
         Outcome::Failed
@@ -351,18 +351,4 @@ fn read_template(path: Option<&Path>) -> Result<Option<(String, String)>, Failur
         ))
     })?;
     Ok(Some((path.display().to_string(), text)))
-}
-
-/// Writes next to the target, syncs, then renames: readers never see half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: std::io::Error| format!("error: cannot write {}: {e}", path.display());
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }
