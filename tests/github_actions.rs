@@ -1,7 +1,8 @@
 //! `check` inside GitHub Actions: with `GITHUB_ACTIONS=true` it appends the Markdown scorecard to
 //! `$GITHUB_STEP_SUMMARY` and counts to `$GITHUB_OUTPUT` (appending, never replacing), warns
 //! when a file cannot be written without failing, and names annotation paths relative to the
-//! workspace.
+//! workspace; `-f github` emits the worst 10 annotations of each level and a `::notice` counting the
+//! rest.
 
 mod support;
 
@@ -161,4 +162,64 @@ fn annotations_point_at_the_file_from_the_workspace() {
             "{line}"
         );
     }
+}
+
+/// A goal file with 13 failing goals (one of them missed), 12 slipping `severity: warn` ones.
+fn many_slipping_goals(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut csv = String::from("date,leads\n");
+    for day in 1..=31 {
+        csv.push_str(&format!("2027-01-{day:02},1\n"));
+    }
+    std::fs::write(dir.join("leads.csv"), csv).unwrap();
+    let mut yaml = String::from(
+        "version: 1\nlint:\n  no-objective: off\nsources:\n  crm:\n    path: leads.csv\n    platform: linkedin\ngoals:\n",
+    );
+    let goal = |id: String, deadline: &str, severity: &str| {
+        format!(
+            "  - id: {id}\n    metric: leads\n    platform: linkedin\n    start: 2027-01-01\n    \
+             deadline: {deadline}\n    target: {{at_least: 1000}}\n    severity: {severity}\n"
+        )
+    };
+    for i in 0..12 {
+        yaml.push_str(&goal(format!("fails-{i:02}"), "2027-03-31", "error"));
+        yaml.push_str(&goal(format!("slips-{i:02}"), "2027-03-31", "warn"));
+    }
+    yaml.push_str(&goal("missed".into(), "2027-01-10", "error"));
+    let file = dir.join("goals.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    file
+}
+
+#[test]
+fn annotations_are_the_worst_ten_of_each_level_and_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = many_slipping_goals(dir.path());
+    let out = goalpost()
+        .arg("check")
+        .arg(&file)
+        .args(["--as-of", "2027-01-31", "-f", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let count = |prefix: &str| stdout.lines().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(count("::error "), 10, "{stdout}");
+    assert_eq!(count("::warning "), 10, "{stdout}");
+    assert_eq!(count("::notice "), 1, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("title=goal missed is missed")),
+        "the worst first: {stdout}"
+    );
+    assert!(
+        stdout.contains("::5 more annotations are not shown"),
+        "{stdout}"
+    );
 }
