@@ -1,8 +1,8 @@
 //! `check` inside GitHub Actions: with `GITHUB_ACTIONS=true` it appends the Markdown scorecard to
 //! `$GITHUB_STEP_SUMMARY` and counts to `$GITHUB_OUTPUT` (appending, never replacing), warns
 //! when a file cannot be written without failing, and names annotation paths relative to the
-//! workspace; `-f github` emits the worst 10 annotations of each level and a `::notice` counting the
-//! rest.
+//! workspace; `-f github` emits the worst 10 annotations of each level and a `::notice`
+//! counting the rest.
 
 mod support;
 
