@@ -15,6 +15,10 @@ is_pull_request || exit 0
 is_true "${INPUT_COMMENT:-true}" || exit 0
 [[ -s "$dir/scorecard.md" ]] || exit 0
 
+if ! command -v jq >/dev/null; then
+  echo "::notice title=goalpost::jq is not installed on this runner: no pull-request comment; the scorecard is in the job summary"
+  exit 0
+fi
 repo=${GITHUB_REPOSITORY:?GITHUB_REPOSITORY is not set}
 pr=$(jq -r '.pull_request.number // empty' "${GITHUB_EVENT_PATH:?GITHUB_EVENT_PATH is not set}")
 [[ "$pr" =~ ^[0-9]+$ ]] || { echo "::warning title=goalpost::no pull request number in the event"; exit 0; }

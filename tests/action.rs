@@ -355,7 +355,7 @@ fn a_read_only_token_falls_back_to_the_job_summary() {
 #[test]
 fn the_job_fails_on_exit_code_one_unless_fail_is_false() {
     let mut runner = Runner::new();
-    runner.input("args", "--fail-on at_risk,off_track\n  --warn stale");
+    runner.input("args", "--warn stale\n  --fail-on at_risk,off_track");
     let run = runner.run_action();
     assert_eq!(run.check.get("exit-code").map(String::as_str), Some("1"));
     assert_eq!(run.job, Some(1));
