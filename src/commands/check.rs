@@ -168,8 +168,22 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
 
     report_lint(&doc, &parsed);
     let template_ref = template.as_ref().map(|(n, s)| (n.as_str(), s.as_str()));
+    let failing = doc.summary.failing > 0 || data_rule_errors;
+    deliver(args, runner, &doc, &outputs, template_ref, failing)
+}
+
+/// Renders every requested output (all before anything is written), writes the `-o` files,
+/// prints stdout, and in GitHub Actions appends the step summary and outputs.
+fn deliver(
+    args: &CheckArgs,
+    runner: Option<&Runner>,
+    doc: &Document,
+    outputs: &[(CheckFormat, PathBuf)],
+    template: Option<(&str, &str)>,
+    failing: bool,
+) -> Result<Outcome, Failure> {
     let annotation_file = runner.map_or_else(|| doc.file.clone(), |r| r.annotation_path(&doc.file));
-    let mut rendered = Rendered::new(&doc, template_ref, &annotation_file);
+    let mut rendered = Rendered::new(doc, template, &annotation_file);
     let stdout = rendered.get(args.format, stdout_color())?;
     let files = outputs
         .iter()
@@ -183,7 +197,7 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
     }
     let outcome = if !super::print_stdout(&stdout) {
         Outcome::Failed
-    } else if doc.summary.failing > 0 || data_rule_errors {
+    } else if failing {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -194,11 +208,8 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
             .find(|(f, _)| *f == CheckFormat::Markdown)
             .map(|(_, p)| p.as_path());
         runner.write_summary(&markdown);
-        runner.write_outputs(&actions::outputs::lines(
-            outcome.exit_code(),
-            Some(&doc),
-            scorecard,
-        ));
+        let lines = actions::outputs::lines(outcome.exit_code(), Some(doc), scorecard);
+        runner.write_outputs(&lines);
     }
     Ok(outcome)
 }
