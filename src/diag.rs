@@ -240,3 +240,14 @@ fn clamp_to_char_boundaries(source: &str, range: &Range<usize>) -> Range<usize> 
     }
     start..end
 }
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn user_text_stays_on_its_line() {
+        assert_eq!(one_line("dead\n::error::key\r"), "dead\\n::error::key\\r");
+        assert_eq!(one_line("plain `text` ✓"), "plain `text` ✓");
+    }
+}
