@@ -182,8 +182,7 @@ fn deliver(
     template: Option<(&str, &str)>,
     failing: bool,
 ) -> Result<Outcome, Failure> {
-    let annotation_file = runner.map_or_else(|| doc.file.clone(), |r| r.annotation_path(&doc.file));
-    let mut rendered = Rendered::new(doc, template, &annotation_file);
+    let mut rendered = Rendered::new(doc, template, runner);
     let stdout = rendered.get(args.format, stdout_color())?;
     let files = outputs
         .iter()
@@ -258,7 +257,7 @@ fn stdout_color() -> bool {
 struct Rendered<'a> {
     doc: &'a Document,
     template: Option<(&'a str, &'a str)>,
-    annotation_file: &'a str,
+    runner: Option<&'a Runner>,
     done: Vec<((CheckFormat, bool), String)>,
 }
 
@@ -266,12 +265,12 @@ impl<'a> Rendered<'a> {
     fn new(
         doc: &'a Document,
         template: Option<(&'a str, &'a str)>,
-        annotation_file: &'a str,
+        runner: Option<&'a Runner>,
     ) -> Self {
         Rendered {
             doc,
             template,
-            annotation_file,
+            runner,
             done: Vec::new(),
         }
     }
@@ -300,7 +299,10 @@ impl<'a> Rendered<'a> {
             CheckFormat::Markdown => markdown::render(doc, self.template)
                 .map_err(|e| Failure::message(format!("error: the template failed: {e}")))?,
             CheckFormat::Junit => junit::render(doc),
-            CheckFormat::Github => github::render(doc, self.annotation_file),
+            CheckFormat::Github => github::render(doc, |file| match self.runner {
+                Some(runner) => runner.annotation_path(file),
+                None => file.to_string(),
+            }),
         })
     }
 }

@@ -25,13 +25,14 @@ struct Annotation {
     rank: u8,
 }
 
-/// The workflow commands for a document, one per line. `file` is the goal file as annotations
-/// name it (in GitHub Actions: relative to the workspace).
-pub fn render(doc: &Document, file: &str) -> String {
+/// The workflow commands for a document, one per line. `path` turns a file as the document
+/// names it into the path annotations need (in GitHub Actions: relative to the workspace).
+pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
+    let file = path(&doc.file);
     let mut annotations: Vec<Annotation> = doc
         .goals
         .iter()
-        .filter_map(|g| goal_annotation(g, file))
+        .filter_map(|g| goal_annotation(g, &file))
         .collect();
     annotations.extend(
         doc.lint
@@ -43,11 +44,7 @@ pub fn render(doc: &Document, file: &str) -> String {
                 } else {
                     "warning"
                 },
-                file: if d.file == doc.file {
-                    file.to_string()
-                } else {
-                    d.file.clone()
-                },
+                file: path(&d.file),
                 line: d.span.as_ref().map_or(1, |s| s.line),
                 column: d.span.as_ref().map_or(1, |s| s.column),
                 title: format!("goalpost {}", d.rule),
@@ -79,7 +76,7 @@ pub fn render(doc: &Document, file: &str) -> String {
     if hidden > 0 {
         out.push_str(&format!(
             "::notice file={},title={}::{}\n",
-            property(file),
+            property(&file),
             property("goalpost"),
             data(&format!("{hidden} more annotations are not shown (GitHub shows {LIMIT} errors and {LIMIT} warnings per step); see the scorecard"))
         ));
