@@ -29,6 +29,26 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Print the goal file's JSON Schema.
     Schema,
+    /// Write a starter goals.yaml, a sample export and a GitHub workflow (never overwrites).
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `goalpost completions bash > goalpost.bash`).
+    Completions(CompletionsArgs),
+}
+
+/// Arguments of `goalpost init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The directory to write into (created when missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `goalpost completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `goalpost validate`.
@@ -210,5 +230,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Diff(args) => commands::diff::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),
         Command::Schema => commands::schema::run(),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Completions(args) => commands::completions::run(&args),
     }
 }

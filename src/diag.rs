@@ -149,9 +149,10 @@ impl DiagnosticRenderer {
             Level::Error | Level::Off => SnippetLevel::ERROR,
             Level::Warn => SnippetLevel::WARNING,
         };
-        let title = level
-            .primary_title(diag.message.as_str())
-            .id(diag.rule.as_str());
+        let message = one_line(&diag.message);
+        let label = diag.label.as_deref().map(one_line);
+        let file = one_line(&diag.file);
+        let title = level.primary_title(message.as_ref()).id(diag.rule.as_str());
         let mut group = match (&diag.span, source) {
             (Some(span), Some(source)) => {
                 let range = clamp_to_char_boundaries(source, &span.bytes);
@@ -160,27 +161,29 @@ impl DiagnosticRenderer {
                 let (from, to) = line_bounds(source, &range);
                 let mut annotation =
                     AnnotationKind::Primary.span(range.start - from..range.end - from);
-                if let Some(label) = &diag.label {
-                    annotation = annotation.label(label.as_str());
+                if let Some(label) = &label {
+                    annotation = annotation.label(label.as_ref());
                 }
                 title.element(
                     Snippet::source(&source[from..to])
                         .line_start(span.line)
-                        .path(diag.file.as_str())
+                        .path(file.as_ref())
                         .annotation(annotation),
                 )
             }
             // A position without the text (a line of a data export): `--> file:line:column`.
             (Some(span), None) => Group::with_title(title).element(
-                annotate_snippets::Origin::path(diag.file.as_str())
+                annotate_snippets::Origin::path(file.as_ref())
                     .line(span.line)
                     .char_column(span.column),
             ),
-            (None, _) => Group::with_title(title)
-                .element(annotate_snippets::Origin::path(diag.file.as_str())),
+            (None, _) => {
+                Group::with_title(title).element(annotate_snippets::Origin::path(file.as_ref()))
+            }
         };
-        if let Some(help) = &diag.help {
-            group = group.element(SnippetLevel::HELP.message(help.as_str()));
+        let help = diag.help.as_deref().map(one_line);
+        if let Some(help) = &help {
+            group = group.element(SnippetLevel::HELP.message(help.as_ref()));
         }
         let mut out = self.renderer.render(&[group]);
         out.push('\n');
@@ -196,6 +199,25 @@ fn line_bounds(source: &str, range: &std::ops::Range<usize>) -> (usize, usize) {
         .find('\n')
         .map_or(source.len(), |i| range.end + i + 1);
     (from, to)
+}
+
+/// `text` with line breaks and other control characters written as escapes (`\n`): a message
+/// quoting a user's key or value stays on its line, so in a CI log it cannot start a line of its
+/// own (a GitHub workflow command such as `::error::`, even indented).
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// A one-line summary: `2 errors, 1 warning in goals.yaml`.
@@ -232,4 +254,15 @@ fn clamp_to_char_boundaries(source: &str, range: &Range<usize>) -> Range<usize> 
         end += 1;
     }
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn user_text_stays_on_its_line() {
+        assert_eq!(one_line("dead\n::error::key\r"), "dead\\n::error::key\\r");
+        assert_eq!(one_line("plain `text` ✓"), "plain `text` ✓");
+    }
 }

@@ -11,6 +11,7 @@ pub mod data;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod github;
 pub mod lint;
 pub mod report;
 pub mod rules;

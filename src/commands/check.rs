@@ -13,6 +13,7 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::data::{self, DataError, InputFile};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level};
 use crate::eval::{self, Evaluator, Rollups, Settings};
+use crate::github::{self as actions, Runner};
 use crate::lint::{self, Levels};
 use crate::report::build::{Inputs, build};
 use crate::report::{Document, github, junit, markdown, text};
@@ -36,9 +37,12 @@ impl Failure {
     }
 }
 
-/// Runs the command.
+/// Runs the command. In GitHub Actions (`GITHUB_ACTIONS=true`) it also appends the Markdown
+/// scorecard to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT` (only `exit-code=2`
+/// when it could not run).
 pub fn run(args: &CheckArgs) -> Outcome {
-    match check(args) {
+    let runner = Runner::from_env();
+    match check(args, runner.as_ref()) {
         Ok(outcome) => outcome,
         Err(failure) => {
             let renderer = renderer();
@@ -61,6 +65,9 @@ pub fn run(args: &CheckArgs) -> Outcome {
                 )
             });
             let _ = writeln!(err, "{message}");
+            if let Some(runner) = &runner {
+                runner.write_outputs(&actions::outputs::lines(2, None, None));
+            }
             Outcome::Failed
         }
     }
@@ -72,7 +79,7 @@ fn renderer() -> DiagnosticRenderer {
     )
 }
 
-fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
+fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> {
     crate::timings::mark("start");
     let overrides = super::validate::level_overrides(&args.levels)
         .map_err(|m| Failure::message(format!("error: {m}")))?;
@@ -169,26 +176,53 @@ fn check(args: &CheckArgs) -> Result<Outcome, Failure> {
     report_lint(&doc, &parsed);
     crate::timings::mark("print findings");
     let template_ref = template.as_ref().map(|(n, s)| (n.as_str(), s.as_str()));
-    let stdout = render(&doc, args.format, template_ref)?;
+    let failing = doc.summary.failing > 0 || data_rule_errors;
+    deliver(args, runner, &doc, &outputs, template_ref, failing)
+}
+
+/// Renders every requested output (all before anything is written), writes the `-o` files,
+/// prints stdout, and in GitHub Actions appends the step summary and outputs.
+fn deliver(
+    args: &CheckArgs,
+    runner: Option<&Runner>,
+    doc: &Document,
+    outputs: &[(CheckFormat, PathBuf)],
+    template: Option<(&str, &str)>,
+    failing: bool,
+) -> Result<Outcome, Failure> {
+    let mut rendered = Rendered::new(doc, template, runner);
+    let stdout = rendered.get(args.format, stdout_color())?;
     let files = outputs
         .iter()
-        .map(|(format, path)| render(&doc, *format, template_ref).map(|text| (path, text)))
+        .map(|(format, path)| rendered.get(*format, false).map(|text| (path, text)))
         .collect::<Result<Vec<_>, _>>()?;
-    for (path, text) in files {
-        write_atomically(path, &text).map_err(Failure::message)?;
+    let summary = runner
+        .map(|_| rendered.get(CheckFormat::Markdown, false))
+        .transpose()?;
+    for (path, text) in &files {
+        super::write_atomically(path, text, true).map_err(Failure::message)?;
     }
     crate::timings::mark("render and write outputs");
     let printed = super::print_stdout(&stdout);
     crate::timings::mark("print stdout");
     crate::timings::report();
-    if !printed {
-        return Ok(Outcome::Failed);
-    }
-    Ok(if doc.summary.failing > 0 || data_rule_errors {
+    let outcome = if !printed {
+        Outcome::Failed
+    } else if failing {
         Outcome::Findings
     } else {
         Outcome::Clean
-    })
+    };
+    if let (Some(runner), Some(markdown)) = (runner, summary) {
+        let scorecard = outputs
+            .iter()
+            .find(|(f, _)| *f == CheckFormat::Markdown)
+            .map(|(_, p)| p.as_path());
+        runner.write_summary(&markdown);
+        let lines = actions::outputs::lines(outcome.exit_code(), Some(doc), scorecard);
+        runner.write_outputs(&lines);
+    }
+    Ok(outcome)
 }
 
 fn settings(parsed: &ParsedFile, as_of: jiff::civil::Date) -> Settings {
@@ -226,28 +260,63 @@ fn report_lint(doc: &Document, parsed: &ParsedFile) {
     }
 }
 
-fn render(
-    doc: &Document,
-    format: CheckFormat,
-    template: Option<(&str, &str)>,
-) -> Result<String, Failure> {
-    Ok(match format {
-        CheckFormat::Text => {
-            let color =
-                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            text::render(doc, color)
+/// Whether text on stdout gets colors (a terminal, no `NO_COLOR`); files never do.
+fn stdout_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// Each format rendered once, however many of stdout, `-o` and the step summary ask for it.
+struct Rendered<'a> {
+    doc: &'a Document,
+    template: Option<(&'a str, &'a str)>,
+    runner: Option<&'a Runner>,
+    done: Vec<((CheckFormat, bool), String)>,
+}
+
+impl<'a> Rendered<'a> {
+    fn new(
+        doc: &'a Document,
+        template: Option<(&'a str, &'a str)>,
+        runner: Option<&'a Runner>,
+    ) -> Self {
+        Rendered {
+            doc,
+            template,
+            runner,
+            done: Vec::new(),
         }
-        CheckFormat::Json => {
-            let mut s = serde_json::to_string_pretty(doc)
-                .map_err(|e| Failure::message(format!("error: {e}")))?;
-            s.push('\n');
-            s
+    }
+
+    /// `format` rendered (`color` applies to text only).
+    fn get(&mut self, format: CheckFormat, color: bool) -> Result<String, Failure> {
+        let key = (format, color && format == CheckFormat::Text);
+        if let Some((_, text)) = self.done.iter().find(|(k, _)| *k == key) {
+            return Ok(text.clone());
         }
-        CheckFormat::Markdown => markdown::render(doc, template)
-            .map_err(|e| Failure::message(format!("error: the template failed: {e}")))?,
-        CheckFormat::Junit => junit::render(doc),
-        CheckFormat::Github => github::render(doc),
-    })
+        let text = self.render(format, key.1)?;
+        self.done.push((key, text.clone()));
+        Ok(text)
+    }
+
+    fn render(&self, format: CheckFormat, color: bool) -> Result<String, Failure> {
+        let doc = self.doc;
+        Ok(match format {
+            CheckFormat::Text => text::render(doc, color),
+            CheckFormat::Json => {
+                let mut s = serde_json::to_string_pretty(doc)
+                    .map_err(|e| Failure::message(format!("error: {e}")))?;
+                s.push('\n');
+                s
+            }
+            CheckFormat::Markdown => markdown::render(doc, self.template)
+                .map_err(|e| Failure::message(format!("error: the template failed: {e}")))?,
+            CheckFormat::Junit => junit::render(doc),
+            CheckFormat::Github => github::render(doc, |file| match self.runner {
+                Some(runner) => runner.annotation_path(file),
+                None => file.to_string(),
+            }),
+        })
+    }
 }
 
 fn parse_fail_on(text: &str) -> Result<Vec<Status>, Failure> {
@@ -307,18 +376,4 @@ fn read_template(path: Option<&Path>) -> Result<Option<(String, String)>, Failur
         ))
     })?;
     Ok(Some((path.display().to_string(), text)))
-}
-
-/// Writes next to the target, syncs, then renames: readers never see half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let fail = |e: std::io::Error| format!("error: cannot write {}: {e}", path.display());
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }

@@ -1,12 +1,15 @@
 //! One module per subcommand; each returns an [`crate::Outcome`].
 
 pub mod check;
+pub mod completions;
 pub mod diff;
+pub mod init;
 pub mod metrics;
 pub mod schema;
 pub mod validate;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// Writes `text` to stdout; a closed pipe (`goalpost metrics | head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> bool {
@@ -19,4 +22,23 @@ pub(crate) fn print_stdout(text: &str) -> bool {
             false
         }
     }
+}
+
+/// Writes `text` next to `path`, syncs, then renames: readers never see half a file. With
+/// `replace: false` an existing file is left alone and the write fails.
+pub(crate) fn write_atomically(path: &Path, text: &str, replace: bool) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| format!("error: cannot write {}: {e}", path.display());
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if replace {
+        tmp.persist(path).map_err(|e| fail(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
+    }
+    Ok(())
 }

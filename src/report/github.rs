@@ -1,6 +1,9 @@
 //! GitHub workflow commands (`::error file=…,line=…::…`) pointing at each slipping goal's line
 //! and at lint findings. GitHub shows at most 10 error and 10 warning annotations per step, so
 //! the worst 10 of each are emitted and one `::notice` counts the rest.
+//!
+//! Every command is one line that starts with `::`; user text only ever appears escaped (a line
+//! break as `%0A`), so a title cannot start a second command.
 
 use super::document::{Document, GoalReport};
 use super::format::{band, status_label};
@@ -14,6 +17,7 @@ pub const LIMIT: usize = 10;
 /// One annotation before escaping.
 struct Annotation {
     level: &'static str,
+    file: String,
     line: usize,
     column: usize,
     title: String,
@@ -21,9 +25,15 @@ struct Annotation {
     rank: u8,
 }
 
-/// The workflow commands for a document, one per line.
-pub fn render(doc: &Document) -> String {
-    let mut annotations: Vec<Annotation> = doc.goals.iter().filter_map(goal_annotation).collect();
+/// The workflow commands for a document, one per line. `path` turns a file as the document
+/// names it into the path annotations need (in GitHub Actions: relative to the workspace).
+pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
+    let file = path(&doc.file);
+    let mut annotations: Vec<Annotation> = doc
+        .goals
+        .iter()
+        .filter_map(|g| goal_annotation(g, &file))
+        .collect();
     annotations.extend(
         doc.lint
             .iter()
@@ -34,6 +44,7 @@ pub fn render(doc: &Document) -> String {
                 } else {
                     "warning"
                 },
+                file: path(&d.file),
                 line: d.span.as_ref().map_or(1, |s| s.line),
                 column: d.span.as_ref().map_or(1, |s| s.column),
                 title: format!("goalpost {}", d.rule),
@@ -54,7 +65,7 @@ pub fn render(doc: &Document) -> String {
             out.push_str(&format!(
                 "::{} file={},line={},col={},title={}::{}\n",
                 a.level,
-                property(&doc.file),
+                property(&a.file),
                 a.line,
                 a.column,
                 property(&a.title),
@@ -65,7 +76,7 @@ pub fn render(doc: &Document) -> String {
     if hidden > 0 {
         out.push_str(&format!(
             "::notice file={},title={}::{}\n",
-            property(&doc.file),
+            property(&file),
             property("goalpost"),
             data(&format!("{hidden} more annotations are not shown (GitHub shows {LIMIT} errors and {LIMIT} warnings per step); see the scorecard"))
         ));
@@ -73,7 +84,7 @@ pub fn render(doc: &Document) -> String {
     out
 }
 
-fn goal_annotation(g: &GoalReport) -> Option<Annotation> {
+fn goal_annotation(g: &GoalReport, file: &str) -> Option<Annotation> {
     let level = if g.failing {
         "error"
     } else if matches!(g.status, Status::AtRisk | Status::OffTrack | Status::Missed) {
@@ -103,6 +114,7 @@ fn goal_annotation(g: &GoalReport) -> Option<Annotation> {
     };
     Some(Annotation {
         level,
+        file: file.to_string(),
         line: g.line,
         column: g.column,
         title: format!("goal {} is {}", g.id, status_label(g.status)),

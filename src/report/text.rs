@@ -4,13 +4,14 @@ use std::fmt::Write as _;
 
 use super::document::{Document, GoalReport};
 use super::format::{band, percent, status_label};
+use crate::diag::one_line;
 use crate::eval::severity_rank;
 use crate::spec::model::Status;
 
 /// Renders the scorecard as plain text; `color` adds ANSI colors to the statuses.
 pub fn render(doc: &Document, color: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} — as of {}\n", doc.title, doc.as_of);
+    let _ = writeln!(out, "{} — as of {}\n", one_line(&doc.title), doc.as_of);
     let mut goals: Vec<&GoalReport> = doc.goals.iter().collect();
     goals.sort_by_key(|g| severity_rank(g.status));
     let id_width = goals
@@ -30,7 +31,10 @@ pub fn render(doc: &Document, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "  {:<9}  {:<id_width$}  warning[{}]: {}",
-                "", "", w.code, w.message
+                "",
+                "",
+                w.code,
+                one_line(&w.message)
             );
         }
     }

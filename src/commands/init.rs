@@ -1,0 +1,93 @@
+//! `goalpost init [DIR]`: a starter `goals.yaml`, the sample export it reads, and the example
+//! GitHub workflow — the committed files themselves (`examples/starter/`,
+//! `.github/workflows/goalpost.yml`), built in so they cannot drift. Never overwrites: when any
+//! target exists, nothing is written and the exit code is 2.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::Outcome;
+use crate::cli::InitArgs;
+
+/// The files `init` writes: path inside DIR, and contents.
+pub const FILES: [(&str, &str); 3] = [
+    (
+        "goals.yaml",
+        include_str!("../../examples/starter/goals.yaml"),
+    ),
+    (
+        "data/instagram.csv",
+        include_str!("../../examples/starter/data/instagram.csv"),
+    ),
+    (
+        ".github/workflows/goalpost.yml",
+        include_str!("../../.github/workflows/goalpost.yml"),
+    ),
+];
+
+/// The date the sample export is judged on in the next-step hint.
+pub const SAMPLE_AS_OF: &str = "2027-01-31";
+
+/// Runs the command.
+pub fn run(args: &InitArgs) -> Outcome {
+    let targets: Vec<(PathBuf, &str)> = FILES
+        .iter()
+        .map(|(rel, text)| (args.dir.join(rel), *text))
+        .collect();
+    let existing: Vec<&Path> = targets
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .filter(|p| p.symlink_metadata().is_ok())
+        .collect();
+    let mut err = anstream::stderr().lock();
+    if !existing.is_empty() {
+        for path in &existing {
+            let _ = writeln!(err, "error: {} already exists", path.display());
+        }
+        let _ = writeln!(
+            err,
+            "  = help: goalpost init never overwrites a file: move {} away, or run `goalpost init NEW_DIR`\n\ninit wrote nothing",
+            if existing.len() == 1 { "it" } else { "them" }
+        );
+        return Outcome::Failed;
+    }
+    if let Err(message) = write_all(&targets) {
+        let _ = writeln!(err, "{message}\n\ninit wrote nothing");
+        return Outcome::Failed;
+    }
+    let goals = &targets[0].0;
+    let mut text: String = targets
+        .iter()
+        .map(|(p, _)| format!("created {}\n", p.display()))
+        .collect();
+    text.push_str(&format!(
+        "\nnext: goalpost check {} --as-of {SAMPLE_AS_OF}   (the sample export covers January 2027)\n",
+        goals.display()
+    ));
+    if super::print_stdout(&text) {
+        Outcome::Clean
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// Writes every file atomically, creating directories; on a failure removes what it wrote.
+fn write_all(targets: &[(PathBuf, &str)]) -> Result<(), String> {
+    let mut written: Vec<&Path> = Vec::new();
+    for (path, text) in targets {
+        let result = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(dir) => std::fs::create_dir_all(dir)
+                .map_err(|e| format!("error: cannot create {}: {e}", dir.display())),
+            None => Ok(()),
+        }
+        .and_then(|()| super::write_atomically(path, text, false));
+        if let Err(message) = result {
+            for done in written {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(message);
+        }
+        written.push(path);
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Step outputs for `$GITHUB_OUTPUT`: `exit-code`, `total`, `failing`, `warnings`, one count per
+//! status in kebab-case (`pending`, `no-data`, `achieved`, `on-track`, `at-risk`, `off-track`,
+//! `missed`), and `scorecard`, the path of the Markdown scorecard when `-o markdown:PATH` wrote
+//! one. Values are numbers and a path; no text from the goal file or the exports is written.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::report::Document;
+use crate::spec::model::Status;
+
+/// The output name of a status: its JSON name in kebab-case (`on_track` → `on-track`).
+pub fn status_name(status: Status) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
+        .unwrap_or_default()
+}
+
+/// The lines to append to `$GITHUB_OUTPUT`. Without a document (`check` could not run), only
+/// `exit-code`.
+pub fn lines(exit_code: i32, doc: Option<&Document>, scorecard: Option<&Path>) -> String {
+    let mut out = String::new();
+    put(&mut out, "exit-code", &exit_code.to_string());
+    let Some(doc) = doc else { return out };
+    put(&mut out, "total", &doc.summary.goals.to_string());
+    put(&mut out, "failing", &doc.summary.failing.to_string());
+    put(&mut out, "warnings", &doc.summary.warnings.to_string());
+    for (status, count) in &doc.summary.statuses {
+        put(&mut out, &status_name(*status), &count.to_string());
+    }
+    if let Some(path) = scorecard {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        put(&mut out, "scorecard", &path.to_string_lossy());
+    }
+    out
+}
+
+/// `name=value`, or GitHub's multi-line form with a delimiter that is no line of the value (a
+/// path may hold a line break; it must not start another output).
+fn put(out: &mut String, name: &str, value: &str) {
+    if !value.contains(['\n', '\r']) {
+        let _ = writeln!(out, "{name}={value}");
+        return;
+    }
+    let mut delimiter = String::from("GOALPOST_EOF");
+    while value.lines().any(|l| l == delimiter) {
+        delimiter.push('_');
+    }
+    let _ = writeln!(out, "{name}<<{delimiter}\n{value}\n{delimiter}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_kebab_case() {
+        assert_eq!(status_name(Status::OnTrack), "on-track");
+        assert_eq!(status_name(Status::NoData), "no-data");
+        assert_eq!(status_name(Status::Missed), "missed");
+    }
+
+    #[test]
+    fn without_a_document_only_the_exit_code() {
+        assert_eq!(lines(2, None, None), "exit-code=2\n");
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_cannot_start_another_output() {
+        let mut out = String::new();
+        put(&mut out, "scorecard", "a\nexit-code=0\nGOALPOST_EOF");
+        assert_eq!(
+            out,
+            "scorecard<<GOALPOST_EOF_\na\nexit-code=0\nGOALPOST_EOF\nGOALPOST_EOF_\n"
+        );
+    }
+}

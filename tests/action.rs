@@ -1,0 +1,457 @@
+//! The GitHub Action (action.yml, action/*.sh) on a simulated runner: the steps' scripts run with
+//! bash in the order action.yml gives, with `GITHUB_*` variables, a temporary job summary and
+//! step outputs, the real goalpost binary on PATH, a local `origin` to fetch the base branch
+//! from, and a fake `gh` (tests/action/gh) that records its calls. It shows that the sticky
+//! comment is posted once and then edited, that a read-only token (a fork's pull request) falls
+//! back to the job summary, and that the job's result follows `goalpost check`.
+
+#![cfg(unix)]
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MARKER: &str = "<!-- goalpost-scorecard -->";
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A runner with a checked-out repository holding the bundled example as its goals.
+struct Runner {
+    tmp: tempfile::TempDir,
+    repo: PathBuf,
+    state: PathBuf,
+    summary: PathBuf,
+    event: &'static str,
+    inputs: HashMap<&'static str, String>,
+    steps: usize,
+}
+
+/// What one run of the action left: the log, the steps' outputs, the job's exit code.
+struct ActionRun {
+    log: String,
+    check: HashMap<String, String>,
+    comment: HashMap<String, String>,
+    job: Option<i32>,
+}
+
+impl Runner {
+    fn new() -> Runner {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let repo = tmp.path().join("repo");
+        copy_dir(&Path::new(ROOT).join("examples/acme"), &repo);
+        let state = tmp.path().join("gh-state");
+        std::fs::create_dir_all(&state).unwrap();
+        let others = r#"[{"id": 1, "user": {"login": "reviewer"}, "body": "> <!-- goalpost-scorecard -->\n> quoted, not ours"}]"#;
+        std::fs::write(state.join("comments.json"), others).unwrap();
+        let event = tmp.path().join("event.json");
+        std::fs::write(&event, r#"{"pull_request": {"number": 7}}"#).unwrap();
+        let mut runner = Runner {
+            summary: tmp.path().join("job-summary.md"),
+            tmp,
+            repo,
+            state,
+            event: "pull_request",
+            inputs: HashMap::new(),
+            steps: 0,
+        };
+        runner.init_git();
+        runner.input("file", "goals.yaml");
+        runner.input("as-of", "2027-03-15");
+        runner
+    }
+
+    /// The repository with its base branch pushed to a local `origin`, and no remote-tracking
+    /// ref yet, so that the diff step has to fetch it.
+    fn init_git(&self) {
+        let git = |args: &[&str]| {
+            let out = Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .current_dir(&self.repo)
+                .env("HOME", self.tmp.path())
+                .output()
+                .expect("git");
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        git(&["init", "-q", "-b", "main"]);
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "goals"]);
+        git(&["init", "-q", "--bare", "../origin.git"]);
+        git(&["remote", "add", "origin", "../origin.git"]);
+        git(&["push", "-q", "origin", "main"]);
+        git(&["update-ref", "-d", "refs/remotes/origin/main"]);
+    }
+
+    fn input(&mut self, name: &'static str, value: &str) {
+        self.inputs.insert(name, value.to_string());
+    }
+
+    /// The steps after install, as action.yml runs them.
+    fn run_action(&mut self) -> ActionRun {
+        let mut log = String::new();
+        let (out, check) = self.step(
+            "check",
+            &[
+                ("INPUT_FILE", "file"),
+                ("INPUT_AS_OF", "as-of"),
+                ("INPUT_FAIL_ON", "fail-on"),
+                ("INPUT_TEMPLATE", "template"),
+                ("INPUT_ARGS", "args"),
+            ],
+            &[],
+        );
+        log.push_str(&out);
+        let (out, _) = self.step("diff", &[("INPUT_FILE", "file")], &[]);
+        log.push_str(&out);
+        let (out, comment) = self.step("comment", &[("INPUT_COMMENT", "comment")], &[]);
+        log.push_str(&out);
+        let code = check.get("exit-code").cloned().unwrap_or_default();
+        let failing = check.get("failing").cloned().unwrap_or_default();
+        let gate = self.run_script(
+            "gate",
+            &[("INPUT_FAIL", "fail")],
+            &[
+                ("CHECK_EXIT_CODE", code.as_str()),
+                ("CHECK_FAILING", failing.as_str()),
+            ],
+        );
+        log.push_str(&String::from_utf8_lossy(&gate.0.stdout));
+        ActionRun {
+            log,
+            check,
+            comment,
+            job: gate.0.status.code(),
+        }
+    }
+
+    /// Runs one step; returns its log and outputs (a step that fails fails the test).
+    fn step(
+        &mut self,
+        name: &str,
+        inputs: &[(&str, &str)],
+        env: &[(&str, &str)],
+    ) -> (String, HashMap<String, String>) {
+        let (out, outputs) = self.run_script(name, inputs, env);
+        let log = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "step {name} failed:\n{log}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (log, outputs)
+    }
+
+    fn run_script(
+        &mut self,
+        name: &str,
+        inputs: &[(&str, &str)],
+        env: &[(&str, &str)],
+    ) -> (std::process::Output, HashMap<String, String>) {
+        self.steps += 1;
+        let output_file = self
+            .tmp
+            .path()
+            .join(format!("output-{}-{name}", self.steps));
+        let bin = Path::new(env!("CARGO_BIN_EXE_goalpost")).parent().unwrap();
+        let path = format!(
+            "{}:{}:{}",
+            Path::new(ROOT).join("tests/action").display(),
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut cmd = Command::new("bash");
+        cmd.arg(Path::new(ROOT).join(format!("action/{name}.sh")))
+            .current_dir(&self.repo)
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.tmp.path())
+            .env("NO_COLOR", "1")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_ACTION_PATH", ROOT)
+            .env("GITHUB_WORKSPACE", &self.repo)
+            .env("GITHUB_EVENT_NAME", self.event)
+            .env("GITHUB_EVENT_PATH", self.tmp.path().join("event.json"))
+            .env("GITHUB_REPOSITORY", "acme/goals")
+            .env("GITHUB_BASE_REF", "main")
+            .env("GITHUB_SERVER_URL", "https://github.test")
+            .env("GITHUB_RUN_ID", "42")
+            .env("GITHUB_STEP_SUMMARY", &self.summary)
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("RUNNER_TEMP", self.tmp.path().join("runner-temp"))
+            .env("FAKE_GH_STATE", &self.state)
+            .env("GH_TOKEN", "fake");
+        for (var, input) in inputs {
+            cmd.env(var, self.inputs.get(input).map_or("", String::as_str));
+        }
+        cmd.envs(env.iter().copied());
+        let out = cmd.output().expect("run bash");
+        let outputs = std::fs::read_to_string(&output_file).unwrap_or_default();
+        let outputs = outputs
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        (out, outputs)
+    }
+
+    /// The fake gh's calls so far, one line of arguments each.
+    fn calls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.state.join("calls.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The pull request's comments as the fake GitHub keeps them.
+    fn comments(&self) -> Vec<serde_json::Value> {
+        let text = support::read(&self.state.join("comments.json"));
+        serde_json::from_str(&text).expect("comments JSON")
+    }
+
+    fn ours(&self) -> Vec<serde_json::Value> {
+        self.comments()
+            .into_iter()
+            .filter(|c| c["body"].as_str().is_some_and(|b| b.starts_with(MARKER)))
+            .collect()
+    }
+
+    fn summary(&self) -> String {
+        std::fs::read_to_string(&self.summary).unwrap_or_default()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The comment's or summary's diff part: a `### ` section when `goalpost diff` ran, else the
+/// log says it could not (the action tolerates a failing diff).
+fn assert_diff_tolerated(run: &ActionRun, body: &str) {
+    let warned = run.log.contains("::warning title=goalpost diff::");
+    assert!(
+        warned || body.contains("\n### "),
+        "neither a diff section nor a warning:\n{}",
+        run.log
+    );
+}
+
+#[test]
+fn the_comment_is_posted_once_then_edited_in_place() {
+    let mut runner = Runner::new();
+    let first = runner.run_action();
+    assert_eq!(first.job, Some(0), "{}", first.log);
+    assert_eq!(first.check.get("exit-code").map(String::as_str), Some("0"));
+    assert_eq!(first.check.get("total").map(String::as_str), Some("10"));
+    let calls = runner.calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(
+        calls[0],
+        "api --paginate repos/acme/goals/issues/7/comments"
+    );
+    assert_eq!(
+        calls[1],
+        "api --method POST repos/acme/goals/issues/7/comments --input -"
+    );
+    let ours = runner.ours();
+    assert_eq!(ours.len(), 1, "{:?}", runner.comments());
+    let body = ours[0]["body"].as_str().unwrap().to_string();
+    assert!(
+        body.starts_with(&format!("{MARKER}\n# Acme Outdoor — social goals 2027\n")),
+        "{body}"
+    );
+    assert_diff_tolerated(&first, &body);
+    let id = ours[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        first.comment.get("comment-url").cloned(),
+        Some(format!(
+            "https://github.test/acme/goals/pull/7#issuecomment-{id}"
+        ))
+    );
+    let fetched = Command::new("git")
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "refs/remotes/origin/main",
+        ])
+        .current_dir(&runner.repo)
+        .output()
+        .unwrap();
+    assert!(
+        fetched.status.success(),
+        "the diff step fetched the base branch"
+    );
+
+    let template = runner.tmp.path().join("short.md.j2");
+    std::fs::write(&template, "## Second push: {{ summary.goals }} goals\n").unwrap();
+    runner.input("template", template.to_str().unwrap());
+    let second = runner.run_action();
+    assert_eq!(second.job, Some(0), "{}", second.log);
+    let calls = runner.calls();
+    assert_eq!(calls.len(), 4, "{calls:?}");
+    assert_eq!(
+        calls[3],
+        format!("api --method PATCH repos/acme/goals/issues/comments/{id} --input -")
+    );
+    assert_eq!(
+        calls.iter().filter(|c| c.contains("POST")).count(),
+        1,
+        "no second comment"
+    );
+    let ours = runner.ours();
+    assert_eq!(ours.len(), 1);
+    assert_eq!(ours[0]["id"].as_i64(), Some(id));
+    assert!(
+        ours[0]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{MARKER}\n## Second push: 10 goals\n"))
+    );
+    assert_eq!(
+        runner.comments().len(),
+        2,
+        "the reviewer's comment is untouched"
+    );
+}
+
+#[test]
+fn a_read_only_token_falls_back_to_the_job_summary() {
+    for denied in ["deny-write", "deny-read"] {
+        let mut runner = Runner::new();
+        std::fs::write(runner.state.join(denied), "").unwrap();
+        let run = runner.run_action();
+        assert_eq!(run.job, Some(0), "the job follows check: {}", run.log);
+        assert!(runner.ours().is_empty());
+        assert!(
+            run.log.contains("::notice title=goalpost::Could not comment on pull request #7 (gh: Resource not accessible by integration (HTTP 403))"),
+            "{denied}: {}",
+            run.log
+        );
+        let summary = runner.summary();
+        assert!(
+            summary.starts_with("# Acme Outdoor — social goals 2027\n"),
+            "{summary}"
+        );
+        assert!(summary.contains("could not comment on this pull request (gh: Resource not accessible by integration (HTTP 403)); the scorecard is above"), "{summary}");
+        assert_diff_tolerated(&run, &summary);
+    }
+}
+
+#[test]
+fn the_job_fails_on_exit_code_one_unless_fail_is_false() {
+    let mut runner = Runner::new();
+    runner.input("args", "--warn stale\n  --fail-on at_risk,off_track");
+    let run = runner.run_action();
+    assert_eq!(run.check.get("exit-code").map(String::as_str), Some("1"));
+    assert_eq!(run.job, Some(1));
+    assert!(
+        run.log
+            .contains("::error title=goalpost::4 goals are in a fail_on status"),
+        "{}",
+        run.log
+    );
+    assert_eq!(
+        runner.ours().len(),
+        1,
+        "the comment is posted before the job fails"
+    );
+
+    runner.input("fail", "false");
+    let run = runner.run_action();
+    assert_eq!(run.job, Some(0), "{}", run.log);
+}
+
+#[test]
+fn a_check_that_cannot_run_always_fails_the_job() {
+    let mut runner = Runner::new();
+    runner.input("file", "missing.yaml");
+    runner.input("fail", "false");
+    let run = runner.run_action();
+    assert_eq!(run.check.get("exit-code").map(String::as_str), Some("2"));
+    assert_eq!(run.job, Some(2));
+    assert!(run.log.contains("could not run"), "{}", run.log);
+    assert!(runner.calls().is_empty(), "no scorecard, no comment");
+}
+
+#[test]
+fn outside_pull_requests_only_the_job_summary() {
+    let mut runner = Runner::new();
+    runner.event = "schedule";
+    let run = runner.run_action();
+    assert_eq!(run.job, Some(0));
+    assert!(runner.calls().is_empty());
+    assert!(!run.log.contains("goalpost diff"), "{}", run.log);
+    assert!(
+        runner
+            .summary()
+            .starts_with("# Acme Outdoor — social goals 2027\n")
+    );
+}
+
+#[test]
+fn the_log_holds_annotations_and_an_inert_scorecard() {
+    let mut runner = Runner::new();
+    let run = runner.run_action();
+    let lines: Vec<&str> = run.log.lines().collect();
+    assert!(
+        lines[0].starts_with("::warning file=goals.yaml,line="),
+        "{}",
+        run.log
+    );
+    let stop = lines
+        .iter()
+        .position(|l| l.starts_with("::stop-commands::goalpost-"))
+        .expect("commands stopped");
+    let token = lines[stop].trim_start_matches("::stop-commands::");
+    assert!(token.len() > 30, "an unguessable token");
+    let resume = lines
+        .iter()
+        .position(|l| *l == format!("::{token}::"))
+        .expect("commands resumed");
+    assert!(
+        lines[stop..resume]
+            .iter()
+            .any(|l| l.starts_with("check ok: 10 goals")),
+        "{}",
+        run.log
+    );
+}
+
+#[test]
+fn action_yml_runs_these_scripts_with_inputs_in_env_only() {
+    let action = support::read(&Path::new(ROOT).join("action.yml"));
+    let scripts: Vec<&str> = action
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("run: bash \"$GITHUB_ACTION_PATH/action/")
+        })
+        .map(|l| l.trim_end_matches(".sh\""))
+        .collect();
+    assert_eq!(
+        scripts,
+        ["prepare", "install", "check", "diff", "comment", "gate"]
+    );
+    for line in action
+        .lines()
+        .filter(|l| l.trim_start().starts_with("run:"))
+    {
+        assert!(!line.contains("${{"), "an expression inside run: {line}");
+    }
+    assert!(!action.contains("eval"));
+}

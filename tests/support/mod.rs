@@ -1,0 +1,84 @@
+//! Shared by the integration tests that run the binary: a command with no GitHub Actions
+//! variables inherited (the project's own CI runs inside GitHub Actions), and a fake runner.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The GitHub Actions variables a test must not inherit from the machine it runs on.
+pub const GITHUB_VARS: [&str; 5] = [
+    "GITHUB_ACTIONS",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_OUTPUT",
+    "GITHUB_WORKSPACE",
+    "GITHUB_ENV",
+];
+
+/// `goalpost` in the crate's directory, without colors or inherited GitHub variables.
+pub fn goalpost() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_goalpost"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    for var in GITHUB_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A fake GitHub Actions step: a temporary directory with the step's summary and output files.
+pub struct Step {
+    /// Holds the files; removed on drop.
+    pub dir: tempfile::TempDir,
+    /// `$GITHUB_STEP_SUMMARY`.
+    pub summary: PathBuf,
+    /// `$GITHUB_OUTPUT`.
+    pub output: PathBuf,
+}
+
+impl Step {
+    /// A step whose files hold what earlier commands of the step wrote.
+    pub fn new() -> Step {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let summary = dir.path().join("step_summary.md");
+        let output = dir.path().join("output");
+        std::fs::write(&summary, "earlier summary\n").expect("write summary");
+        std::fs::write(&output, "earlier=1\n").expect("write output");
+        Step {
+            dir,
+            summary,
+            output,
+        }
+    }
+
+    /// `cmd` as it runs inside this step.
+    pub fn run(&self, cmd: &mut Command) -> Output {
+        cmd.env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", &self.summary)
+            .env("GITHUB_OUTPUT", &self.output)
+            .output()
+            .expect("run goalpost")
+    }
+
+    /// What the step summary holds.
+    pub fn summary(&self) -> String {
+        read(&self.summary)
+    }
+
+    /// What the outputs file holds.
+    pub fn output(&self) -> String {
+        read(&self.output)
+    }
+}
+
+/// A file's text (panics with the path when it cannot be read).
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Lines a GitHub runner would take for a workflow command: `::` after leading whitespace.
+pub fn command_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("::"))
+        .collect()
+}
