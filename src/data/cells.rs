@@ -53,28 +53,36 @@ const POW10: [f64; 16] = [
 /// is exact, so one IEEE division gives the correctly rounded value — the same `f64` as the
 /// general parser. Anything else (`1,234`, `12%`, `€5`, spaces, `N/A`) returns `None` and goes
 /// the general way.
+#[inline]
 pub fn plain_decimal(raw: &[u8], decimal: u8) -> Option<f64> {
-    let (negative, body) = match raw.split_first() {
-        Some((b'-', rest)) => (true, rest),
+    let (negative, body) = match raw {
+        [b'-', rest @ ..] => (true, rest),
         _ => (false, raw),
     };
-    let (int, frac) = match body.iter().position(|b| *b == decimal) {
-        Some(at) => (&body[..at], &body[at + 1..]),
-        None => (body, &[][..]),
-    };
-    let has_point = int.len() < body.len();
-    if int.is_empty() || (has_point && frac.is_empty()) || int.len() + frac.len() > 15 {
+    if body.is_empty() || body.len() > 16 {
         return None;
     }
     let mut mantissa: u64 = 0;
-    for &b in int.iter().chain(frac) {
+    let mut point: Option<usize> = None;
+    for (i, &b) in body.iter().enumerate() {
         let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
+        if digit <= 9 {
+            mantissa = mantissa * 10 + u64::from(digit);
+        } else if b == decimal && point.is_none() && i > 0 {
+            point = Some(i);
+        } else {
             return None;
         }
-        mantissa = mantissa * 10 + u64::from(digit);
     }
-    let value = mantissa as f64 / POW10[frac.len()];
+    let fraction = match point {
+        Some(at) if at + 1 == body.len() => return None,
+        Some(at) => body.len() - at - 1,
+        None => 0,
+    };
+    if body.len() - usize::from(point.is_some()) > 15 {
+        return None;
+    }
+    let value = mantissa as f64 / POW10[fraction];
     Some(if negative { -value } else { value })
 }
 
