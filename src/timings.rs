@@ -33,3 +33,10 @@ pub fn report() {
         eprintln!("timing: {} {seconds:.3} s", pair[1].0);
     }
 }
+
+/// Prints a fact about the run (sizes behind a timing) when timings were asked for.
+pub fn note(text: impl FnOnce() -> String) {
+    if enabled() {
+        eprintln!("timing: {}", text());
+    }
+}

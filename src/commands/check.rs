@@ -122,6 +122,12 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
     let data = data::load(&parsed, &linted.catalog, &needs, &data_paths, &tz)
         .map_err(|errors| data_failure(&parsed, &errors))?;
     crate::timings::mark("read the exports");
+    crate::timings::note(|| {
+        let rows: u64 = data.sources.iter().map(|s| s.rows).sum();
+        let series: usize = data.sources.iter().map(|s| s.table.series.len()).sum();
+        let cells: usize = data.sources.iter().map(|s| s.table.cells()).sum();
+        format!("{rows} rows, {series} series, {cells} day × metric cells allocated")
+    });
     let unsourced = eval::unsourced(&parsed, &linted.catalog, &data, &needs);
     if !unsourced.is_empty() {
         return Err(data_failure(&parsed, &unsourced));
