@@ -11,7 +11,7 @@ pub struct OpenedCsv {
     /// Header cells, trimmed.
     pub headers: Vec<String>,
     /// The data rows, positioned at the first one.
-    pub input: Box<dyn BufRead>,
+    pub input: Box<dyn BufRead + Send>,
     /// The field delimiter (declared, from `sep=`, or sniffed).
     pub delimiter: u8,
     /// Physical lines before the reader's first line (preamble and header).
@@ -29,27 +29,28 @@ pub struct CsvOptions {
 
 /// Reads `file` (shown as `display`) up to the first data row.
 pub fn open(
-    file: impl Read + 'static,
+    file: impl Read + Send + 'static,
     display: &str,
     options: CsvOptions,
 ) -> Result<OpenedCsv, DataError> {
     let mut input = decode(
-        BufReader::with_capacity(1 << 18, Box::new(file) as Box<dyn Read>),
+        BufReader::with_capacity(1 << 18, Box::new(file) as Box<dyn Read + Send>),
         display,
     )?;
     let mut line_offset = 0u64;
-    let next_line =
-        |input: &mut Box<dyn BufRead>, count: &mut u64| -> Result<Option<Vec<u8>>, DataError> {
-            let mut line = Vec::new();
-            let n = input
-                .read_until(b'\n', &mut line)
-                .map_err(|e| DataError::io(display, &e))?;
-            if n == 0 {
-                return Ok(None);
-            }
-            *count += 1;
-            Ok(Some(line))
-        };
+    let next_line = |input: &mut Box<dyn BufRead + Send>,
+                     count: &mut u64|
+     -> Result<Option<Vec<u8>>, DataError> {
+        let mut line = Vec::new();
+        let n = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| DataError::io(display, &e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        *count += 1;
+        Ok(Some(line))
+    };
     let empty = || DataError::at(display, None, "the export is empty: no header row");
     let mut line = next_line(&mut input, &mut line_offset)?.ok_or_else(empty)?;
     let mut delimiter = options.delimiter;
@@ -95,9 +96,9 @@ pub fn builder(delimiter: u8) -> csv::ReaderBuilder {
 /// Strips a byte-order mark; UTF-16 files are decoded to UTF-8 in memory (such exports are
 /// small daily series).
 fn decode(
-    mut input: BufReader<Box<dyn Read>>,
+    mut input: BufReader<Box<dyn Read + Send>>,
     display: &str,
-) -> Result<Box<dyn BufRead>, DataError> {
+) -> Result<Box<dyn BufRead + Send>, DataError> {
     let head = input.fill_buf().map_err(|e| DataError::io(display, &e))?;
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         input.consume(3);

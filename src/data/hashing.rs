@@ -1,11 +1,10 @@
 //! SHA-256 and size of every export, computed while it is read (no second pass), so a
 //! scorecard can be traced to the exact files it came from.
 
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -45,7 +44,7 @@ struct State {
 pub struct Hashing {
     path: PathBuf,
     display: String,
-    state: Rc<RefCell<State>>,
+    state: Arc<Mutex<State>>,
 }
 
 impl Hashing {
@@ -54,7 +53,7 @@ impl Hashing {
         Ok(Hashing {
             path: path.to_path_buf(),
             display: display.to_string(),
-            state: Rc::default(),
+            state: Arc::default(),
         })
     }
 
@@ -63,7 +62,7 @@ impl Hashing {
         let file = File::open(&self.path).map_err(|e| DataError::io(&self.display, &e))?;
         Ok(HashingReader {
             file,
-            state: Rc::clone(&self.state),
+            state: Arc::clone(&self.state),
         })
     }
 
@@ -78,7 +77,7 @@ impl Hashing {
 
     /// Size and digest of everything read.
     pub fn finish(self) -> Result<InputFile, DataError> {
-        let state = self.state.take();
+        let state = std::mem::take(&mut *lock(&self.state));
         Ok(InputFile {
             path: self.display,
             bytes: state.bytes,
@@ -87,20 +86,25 @@ impl Hashing {
     }
 }
 
-/// See [`Hashing::reader`].
+/// See [`Hashing::reader`]. It is `Send`, so a reading thread can hash while others parse.
 pub struct HashingReader {
     file: File,
-    state: Rc<RefCell<State>>,
+    state: Arc<Mutex<State>>,
 }
 
 impl Read for HashingReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.file.read(buf)?;
-        let mut state = self.state.borrow_mut();
+        let mut state = lock(&self.state);
         state.hasher.update(&buf[..n]);
         state.bytes += n as u64;
         Ok(n)
     }
+}
+
+/// The state, also after a panic elsewhere (the digest is only read once the reading is done).
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -136,10 +136,13 @@ pub struct Ingest<'a> {
     layout: &'a FileLayout,
     catalog: &'a Catalog,
     display: &'a str,
-    /// Values per row: the table's slot count.
-    width: usize,
+    /// A row of missing values (NaN), one per table slot, copied in before a row's cells are
+    /// filled.
+    missing: Vec<f64>,
     /// `(column, slot, duration unit, scale)` for wide layouts, only the metrics the table keeps.
     slots: Vec<(usize, usize, Option<DurationUnit>, f64)>,
+    /// Whether no two columns share a slot, so a cell is written once and never read first.
+    distinct_slots: bool,
     /// Long layouts: the slot and duration unit of a metric-column text.
     long_slots: HashMap<Vec<u8>, Option<(usize, Option<DurationUnit>)>>,
     /// Table metric ids per slot.
@@ -170,13 +173,18 @@ impl<'a> Ingest<'a> {
             .metrics
             .iter()
             .filter_map(|(col, m, unit, scale)| slot(m).map(|s| (*col, s, *unit, *scale)))
-            .collect();
+            .collect::<Vec<(usize, usize, Option<DurationUnit>, f64)>>();
+        let distinct_slots = slots
+            .iter()
+            .enumerate()
+            .all(|(i, a)| slots[..i].iter().all(|b| b.1 != a.1));
         Ingest {
+            distinct_slots,
             plan,
             layout,
             catalog,
             display,
-            width: table_metrics.len(),
+            missing: vec![f64::NAN; table_metrics.len()],
             slots,
             long_slots: HashMap::new(),
             table_metrics,
@@ -233,7 +241,7 @@ impl<'a> Ingest<'a> {
         }
         let day = self.day(record, line)?;
         let start = batch.values.len();
-        batch.values.resize(start + self.width, f64::NAN);
+        batch.values.extend_from_slice(&self.missing);
         if let Some((metric_col, value_col)) = self.layout.long {
             if let Some((slot, unit)) = self.long_slot(record.cell(metric_col))
                 && let Some(v) = self.number(record, value_col, unit, line)?
@@ -241,10 +249,21 @@ impl<'a> Ingest<'a> {
                 batch.values[start + slot] = v;
             }
         } else {
+            let decimal = self.plan.number.decimal;
             for i in 0..self.slots.len() {
                 let (col, slot, unit, scale) = self.slots[i];
-                if let Some(v) = self.number(record, col, unit, line)? {
+                // The plain-number test inline, the general parser (and its large `Result`)
+                // out of line: most cells of most exports are plain numbers.
+                let parsed = match plain_decimal(record.cell(col), decimal) {
+                    Some(v) => Some(v),
+                    None => self.number(record, col, unit, line)?,
+                };
+                if let Some(v) = parsed {
                     let cell = &mut batch.values[start + slot];
+                    if self.distinct_slots {
+                        *cell = v * scale;
+                        continue;
+                    }
                     // Two columns mapped to one metric add up, as they always have.
                     *cell = if cell.is_nan() {
                         v * scale
@@ -292,7 +311,7 @@ impl<'a> Ingest<'a> {
 
     fn day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {
         let raw = record.cell(self.layout.date);
-        if raw == self.last_date.0.as_slice() {
+        if same_bytes(raw, &self.last_date.0) {
             return Ok(self.last_date.1);
         }
         let fast = match self.plan.dates.strftime {
@@ -325,6 +344,7 @@ impl<'a> Ingest<'a> {
         found
     }
 
+    #[inline(never)]
     fn number(
         &self,
         record: &impl Row,
@@ -358,7 +378,7 @@ impl<'a> Ingest<'a> {
             self.key_bytes.push(0xFF);
         }
         if let Some((bytes, id)) = &self.last_key
-            && *bytes == self.key_bytes
+            && same_bytes(bytes, &self.key_bytes)
         {
             return Ok(*id);
         }
@@ -445,6 +465,34 @@ impl<'a> Ingest<'a> {
     }
 }
 
+/// Whether two short byte strings are equal, without a call to `memcmp`: dates and series
+/// keys are compared once per row, and for them the call costs more than the comparison.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    if n >= 8 {
+        let word = |s: &[u8], at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&s[at..at + 8]);
+            u64::from_ne_bytes(w)
+        };
+        // Whole words, then the last eight bytes (overlapping the previous word when the length
+        // is not a multiple of eight).
+        let mut at = 0;
+        while at + 8 <= n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        return at == n || word(a, n - 8) == word(b, n - 8);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// `not a number` → `is not a number`; messages that start with a verb stay.
 fn phrase(message: &str) -> String {
     if message.starts_with("is ") || message.starts_with("does ") {
@@ -493,5 +541,30 @@ impl Merge {
             table.see_days(a, b);
         }
         self.counts.absorb(batch.counts);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_bytes;
+
+    #[test]
+    fn compares_short_and_long_byte_strings_exactly() {
+        let texts: [&[u8]; 8] = [
+            b"",
+            b"a",
+            b"2024-01-01",
+            b"2024-01-02",
+            b"acct-0001\xfffacebook\xff",
+            b"acct-0001\xfffacebook\xfe",
+            b"12345678",
+            b"1234567812345678",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_bytes(a, b), a == b, "{a:?} vs {b:?}");
+            }
+        }
+        assert!(!same_bytes(b"2024-01-01", b"2024-01-0"));
     }
 }
