@@ -503,6 +503,7 @@ fn phrase(message: &str) -> String {
 }
 
 /// Rows between prefetching a row's cells and adding to them: enough to cover a trip to memory.
+/// The page-directory entry is prefetched twice as far ahead, since the cell prefetch reads it.
 const PREFETCH_AHEAD: usize = 16;
 
 /// Adds batches to a table, in file order. Each parsing thread numbers its keys itself;
@@ -531,6 +532,9 @@ impl Merge {
         }
         let width = table.metrics.len();
         for (i, &(key, day)) in batch.rows.iter().enumerate() {
+            if let Some(&(k, d)) = batch.rows.get(i + 2 * PREFETCH_AHEAD) {
+                table.series[map[k as usize]].days.prefetch_directory(d);
+            }
             if let Some(&(k, d)) = batch.rows.get(i + PREFETCH_AHEAD) {
                 table.series[map[k as usize]].days.prefetch(d);
             }
