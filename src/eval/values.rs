@@ -2,13 +2,16 @@
 //! aggregation per series, formulas on window totals (docs/evaluation.md, "The value of a
 //! metric over a window").
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::catalog::{Aggregate, Catalog, Metric};
-use crate::data::{DataSet, Day, Days, LoadedSource, normalize, platform_id};
+use crate::data::{
+    DataSet, Day, Days, LoadedSource, Table, normalize, parser_threads, platform_id,
+};
 use crate::spec::model::Goal;
 
 /// Which rows a goal counts.
@@ -68,36 +71,63 @@ impl Selection {
         }
     }
 
-    /// Whether a series of `source` is selected.
-    fn matches(&self, source: &LoadedSource, series: &crate::data::Series) -> bool {
-        self.platform_ok(source, series.platform) && self.rest_ok(source, series)
-    }
-
     /// Whether the selection takes every account and every dimension value, so that a
     /// platform's rollup stands for its series.
     fn takes_whole_platforms(&self) -> bool {
         self.accounts.is_none() && self.filters.is_empty()
     }
 
-    fn platform_ok(&self, source: &LoadedSource, platform: u32) -> bool {
-        self.platforms
-            .as_ref()
-            .is_none_or(|p| p.iter().any(|id| id == source.table.strings.name(platform)))
+    /// The selection in `source`'s interned ids: names the source never saw match nothing,
+    /// so matching a series compares numbers instead of strings.
+    fn resolve(&self, source: &LoadedSource) -> SourceSelection {
+        let strings = &source.table.strings;
+        let ids = |names: &[String]| names.iter().filter_map(|n| strings.get(n)).collect();
+        let filters = self
+            .filters
+            .iter()
+            .map(|(dim, accepted)| {
+                let present = source.dims_present.get(*dim).copied().unwrap_or(false);
+                present.then(|| (*dim, ids(accepted)))
+            })
+            .collect();
+        SourceSelection {
+            platforms: self.platforms.as_deref().map(ids),
+            accounts: self.accounts.as_deref().map(ids),
+            filters,
+        }
+    }
+}
+
+/// A [`Selection`] in the interned ids of one source.
+#[derive(Debug)]
+struct SourceSelection {
+    /// Platform ids; `None` for all.
+    platforms: Option<Vec<u32>>,
+    /// Account ids; `None` for all.
+    accounts: Option<Vec<u32>>,
+    /// `(dimension index, accepted ids)`; `None` when the source lacks the column, which then
+    /// matches no series.
+    filters: Option<Vec<(usize, Vec<u32>)>>,
+}
+
+impl SourceSelection {
+    /// Whether a series is selected.
+    fn matches(&self, series: &crate::data::Series) -> bool {
+        let filters_ok = self.filters.as_ref().is_some_and(|filters| {
+            filters
+                .iter()
+                .all(|(dim, accepted)| accepted.contains(&series.dims[*dim]))
+        });
+        self.platform_ok(series.platform)
+            && self
+                .accounts
+                .as_ref()
+                .is_none_or(|a| a.contains(&series.account))
+            && filters_ok
     }
 
-    fn rest_ok(&self, source: &LoadedSource, series: &crate::data::Series) -> bool {
-        let strings = &source.table.strings;
-        let account_ok = self
-            .accounts
-            .as_ref()
-            .is_none_or(|a| a.iter().any(|id| id == strings.name(series.account)));
-        let filters_ok = self.filters.iter().all(|(dim, accepted)| {
-            source.dims_present.get(*dim).copied().unwrap_or(false)
-                && accepted
-                    .iter()
-                    .any(|v| v == strings.name(series.dims[*dim]))
-        });
-        account_ok && filters_ok
+    fn platform_ok(&self, platform: u32) -> bool {
+        self.platforms.as_ref().is_none_or(|p| p.contains(&platform))
     }
 }
 
@@ -121,22 +151,57 @@ impl Rollups {
     /// platforms' first series.
     fn of(&self, index: usize, source: &LoadedSource) -> &[(u32, Days)] {
         self.by_source[index].get_or_init(|| {
-            let table = &source.table;
-            let mut platforms: Vec<u32> = Vec::new();
-            for s in &table.series {
-                if !platforms.contains(&s.platform) {
-                    platforms.push(s.platform);
-                }
-            }
-            platforms
-                .into_iter()
-                .map(|p| {
-                    let parts = table.series.iter().filter(|s| s.platform == p);
-                    (p, Days::sum_of(table.metrics.len(), parts.map(|s| &s.days)))
-                })
-                .collect()
+            let platforms = platforms_of(&source.table);
+            let days = in_parallel(platforms.len(), |i| rollup(&source.table, platforms[i]));
+            platforms.into_iter().zip(days).collect()
         })
     }
+}
+
+/// The platforms of a table, in order of their first series.
+fn platforms_of(table: &Table) -> Vec<u32> {
+    let mut platforms: Vec<u32> = Vec::new();
+    for s in &table.series {
+        if !platforms.contains(&s.platform) {
+            platforms.push(s.platform);
+        }
+    }
+    platforms
+}
+
+/// The day-by-day sum of one platform's series, added in table order.
+fn rollup(table: &Table, platform: u32) -> Days {
+    let parts = table.series.iter().filter(|s| s.platform == platform);
+    Days::sum_of(table.metrics.len(), parts.map(|s| &s.days))
+}
+
+/// `[make(0), …, make(n - 1)]`, made on up to [`parser_threads`] threads: a rollup reads every
+/// cell of its platform's series, which is most of the evaluation's work and splits cleanly
+/// by platform. Each item is made by exactly one thread, so results do not depend on the
+/// thread count.
+fn in_parallel<T: Send>(n: usize, make: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut made = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return made;
+            }
+            made.push((i, make(i)));
+        }
+    };
+    let helpers = parser_threads().min(n).saturating_sub(1);
+    let mut made = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
+        let mut made = work();
+        for handle in handles {
+            made.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        made
+    });
+    made.sort_unstable_by_key(|(i, _)| *i);
+    made.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Computes metric values for one selection.
@@ -145,6 +210,10 @@ pub struct Values<'a> {
     data: &'a DataSet,
     rollups: &'a Rollups,
     selection: Selection,
+    /// The selection in each source's ids.
+    resolved: Vec<SourceSelection>,
+    /// Per source, the indices of the matching series, found the first time they are needed.
+    matched: OnceCell<Vec<Vec<usize>>>,
     /// The matching cells of each metric, found once per selection.
     cache: RefCell<HashMap<String, Rc<Cells<'a>>>>,
 }
@@ -160,13 +229,34 @@ impl<'a> Values<'a> {
         rollups: &'a Rollups,
         selection: Selection,
     ) -> Self {
+        let resolved = data.sources.iter().map(|s| selection.resolve(s)).collect();
         Values {
             catalog,
             data,
             rollups,
             selection,
+            resolved,
+            matched: OnceCell::new(),
             cache: RefCell::default(),
         }
+    }
+
+    /// The indices of the series of source `index` that the selection takes, in table order
+    /// (the order sums add them in): one pass over the series per goal, shared by every metric.
+    fn matched(&self, index: usize) -> &[usize] {
+        let all = self.matched.get_or_init(|| {
+            let pairs = self.data.sources.iter().zip(&self.resolved);
+            pairs
+                .map(|(source, selection)| {
+                    let series = source.table.series.iter().enumerate();
+                    series
+                        .filter(|(_, s)| selection.matches(s))
+                        .map(|(i, _)| i)
+                        .collect()
+                })
+                .collect()
+        });
+        &all[index]
     }
 
     /// Whether some source has a column for the metric.
@@ -201,17 +291,14 @@ impl<'a> Values<'a> {
             };
             if additive && self.selection.takes_whole_platforms() {
                 for (platform, days) in self.rollups.of(si, source) {
-                    if self.selection.platform_ok(source, *platform) {
+                    if self.resolved[si].platform_ok(*platform) {
                         out.push((days, slot));
                     }
                 }
                 continue;
             }
-            for series in &source.table.series {
-                if self.selection.matches(source, series) {
-                    out.push((&series.days, slot));
-                }
-            }
+            let series = &source.table.series;
+            out.extend(self.matched(si).iter().map(|&i| (&series[i].days, slot)));
         }
         out
     }
@@ -296,21 +383,17 @@ impl<'a> Values<'a> {
 
     fn data_range_depth(&self, metric: &str, depth: usize) -> Option<(Day, Day)> {
         if self.provided(metric) {
-            let providing: Vec<&LoadedSource> = self
+            let providing: Vec<(usize, &LoadedSource)> = self
                 .data
                 .sources
                 .iter()
-                .filter(|s| s.provides(metric))
+                .enumerate()
+                .filter(|(_, s)| s.provides(metric))
                 .collect();
-            let relevant: Vec<&LoadedSource> = providing
+            let relevant: Vec<(usize, &LoadedSource)> = providing
                 .iter()
                 .copied()
-                .filter(|s| {
-                    s.table
-                        .series
-                        .iter()
-                        .any(|series| self.selection.matches(s, series))
-                })
+                .filter(|(i, _)| !self.matched(*i).is_empty())
                 .collect();
             let pick = if relevant.is_empty() {
                 providing
@@ -319,7 +402,7 @@ impl<'a> Values<'a> {
             };
             return pick
                 .iter()
-                .filter_map(|s| s.table.day_range)
+                .filter_map(|(_, s)| s.table.day_range)
                 .reduce(|(a1, b1), (a2, b2)| (a1.min(a2), b1.max(b2)));
         }
         if depth > 64 {
