@@ -133,10 +133,12 @@ impl SourceSelection {
 
 /// Per source, one series per platform summing all its accounts and dimension values, built the
 /// first time a goal over whole platforms needs it: a goal on "all accounts" then reads one
-/// series per platform instead of one per account (docs/performance.md).
+/// series per platform instead of one per account (docs/performance.md). Also the series of
+/// each account, so that a goal on one account finds its series without scanning them all.
 #[derive(Debug, Default)]
 pub struct Rollups {
     by_source: Vec<OnceLock<Vec<(u32, Days)>>>,
+    by_account: Vec<OnceLock<HashMap<u32, Vec<usize>>>>,
 }
 
 impl Rollups {
@@ -144,7 +146,20 @@ impl Rollups {
     pub fn new(data: &DataSet) -> Self {
         Rollups {
             by_source: data.sources.iter().map(|_| OnceLock::new()).collect(),
+            by_account: data.sources.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The indices of source `index`'s series of `account`, in table order.
+    fn series_of(&self, index: usize, source: &LoadedSource, account: u32) -> &[usize] {
+        let by_account = self.by_account[index].get_or_init(|| {
+            let mut map: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (i, series) in source.table.series.iter().enumerate() {
+                map.entry(series.account).or_default().push(i);
+            }
+            map
+        });
+        by_account.get(&account).map_or(&[], Vec::as_slice)
     }
 
     /// The platform rollups of source `index`: `(platform, summed days)`, in order of the
@@ -245,18 +260,34 @@ impl<'a> Values<'a> {
     /// (the order sums add them in): one pass over the series per goal, shared by every metric.
     fn matched(&self, index: usize) -> &[usize] {
         let all = self.matched.get_or_init(|| {
-            let pairs = self.data.sources.iter().zip(&self.resolved);
-            pairs
-                .map(|(source, selection)| {
-                    let series = source.table.series.iter().enumerate();
-                    series
-                        .filter(|(_, s)| selection.matches(s))
-                        .map(|(i, _)| i)
-                        .collect()
-                })
-                .collect()
+            let sources = self.data.sources.iter().enumerate();
+            sources.map(|(i, s)| self.find_matched(i, s)).collect()
         });
         &all[index]
+    }
+
+    /// The matching series of source `index`: a selection of accounts looks only at their
+    /// series.
+    fn find_matched(&self, index: usize, source: &LoadedSource) -> Vec<usize> {
+        let selection = &self.resolved[index];
+        let series = &source.table.series;
+        let Some(accounts) = &selection.accounts else {
+            let all = series.iter().enumerate();
+            return all
+                .filter(|(_, s)| selection.matches(s))
+                .map(|(i, _)| i)
+                .collect();
+        };
+        let mut found: Vec<usize> = accounts
+            .iter()
+            .flat_map(|a| self.rollups.series_of(index, source, *a))
+            .copied()
+            .filter(|i| selection.matches(&series[*i]))
+            .collect();
+        // Sums add series in table order, whatever order the accounts were listed in.
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// Whether some source has a column for the metric.
