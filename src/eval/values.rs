@@ -231,6 +231,9 @@ pub struct Values<'a> {
     matched: OnceCell<Vec<Vec<usize>>>,
     /// The matching cells of each metric, found once per selection.
     cache: RefCell<HashMap<String, Rc<Cells<'a>>>>,
+    /// Window values already computed, by metric id: a goal asks for the same metric over
+    /// the same window more than once (its formula's inputs, `small-sample`'s denominator).
+    memo: RefCell<HashMap<(&'a str, Day, Day), Option<f64>>>,
 }
 
 /// The daily values a metric reads: `(series days, slot)`.
@@ -253,6 +256,7 @@ impl<'a> Values<'a> {
             resolved,
             matched: OnceCell::new(),
             cache: RefCell::default(),
+            memo: RefCell::default(),
         }
     }
 
@@ -341,6 +345,22 @@ impl<'a> Values<'a> {
 
     fn value_depth(&self, metric: &str, a: Day, b: Day, depth: usize) -> Option<f64> {
         let def = self.catalog.get(metric)?;
+        // Formulas are checked for cycles when the catalog is built; the depth guard only
+        // protects against a catalog built some other way (and its `None` is not memoized).
+        if depth > 64 && !self.provided(metric) {
+            return None;
+        }
+        let key = (def.id.as_str(), a, b);
+        if let Some(value) = self.memo.borrow().get(&key) {
+            return *value;
+        }
+        let value = self.compute(def, a, b, depth);
+        self.memo.borrow_mut().insert(key, value);
+        value
+    }
+
+    fn compute(&self, def: &Metric, a: Day, b: Day, depth: usize) -> Option<f64> {
+        let metric = def.id.as_str();
         if self.provided(metric) {
             let cells = self.cells(metric);
             return match def.aggregate {
@@ -353,11 +373,6 @@ impl<'a> Values<'a> {
                 }
                 Aggregate::Formula => mean_of_last(&cells, a, b),
             };
-        }
-        // Formulas are checked for cycles when the catalog is built; the depth guard only
-        // protects against a catalog built some other way.
-        if depth > 64 {
-            return None;
         }
         let expr = def.expr.as_ref()?;
         expr.eval(&mut |input| self.value_depth(input, a, b, depth + 1))
