@@ -6,12 +6,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::parallel::in_parallel;
 use crate::catalog::{Aggregate, Catalog, Metric};
-use crate::data::{
-    DataSet, Day, Days, LoadedSource, Table, normalize, parser_threads, platform_id,
-};
+use crate::data::{DataSet, Day, Days, LoadedSource, Table, normalize, platform_id};
 use crate::spec::model::Goal;
 
 /// Which rows a goal counts.
@@ -127,7 +125,9 @@ impl SourceSelection {
     }
 
     fn platform_ok(&self, platform: u32) -> bool {
-        self.platforms.as_ref().is_none_or(|p| p.contains(&platform))
+        self.platforms
+            .as_ref()
+            .is_none_or(|p| p.contains(&platform))
     }
 }
 
@@ -209,35 +209,6 @@ fn warm(days: &Days) {
             days.prefetch(day);
         }
     }
-}
-
-/// `[make(0), …, make(n - 1)]`, made on up to [`parser_threads`] threads: a rollup reads every
-/// cell of its platform's series, which is most of the evaluation's work and splits cleanly
-/// by platform. Each item is made by exactly one thread, so results do not depend on the
-/// thread count.
-fn in_parallel<T: Send>(n: usize, make: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut made = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                return made;
-            }
-            made.push((i, make(i)));
-        }
-    };
-    let helpers = parser_threads().min(n).saturating_sub(1);
-    let mut made = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
-        let mut made = work();
-        for handle in handles {
-            made.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        made
-    });
-    made.sort_unstable_by_key(|(i, _)| *i);
-    made.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Computes metric values for one selection.
