@@ -194,7 +194,9 @@ fn rollup(table: &Table, platform: u32) -> Days {
         .collect();
     let next = parts.iter().skip(1).map(Some).chain(std::iter::once(None));
     let warmed = parts.iter().zip(next).map(|(part, next)| {
-        next.inspect(|n| warm(n));
+        if let Some(next) = next {
+            warm(next);
+        }
         *part
     });
     Days::sum_of(table.metrics.len(), warmed)
@@ -225,8 +227,11 @@ pub struct Values<'a> {
     cache: RefCell<HashMap<String, Rc<Cells<'a>>>>,
     /// Window values already computed, by metric id: a goal asks for the same metric over
     /// the same window more than once (its formula's inputs, `small-sample`'s denominator).
-    memo: RefCell<HashMap<(&'a str, Day, Day), Option<f64>>>,
+    memo: RefCell<HashMap<Window<'a>, Option<f64>>>,
 }
+
+/// A metric id over `[a, b]`.
+type Window<'a> = (&'a str, Day, Day);
 
 /// The daily values a metric reads: `(series days, slot)`.
 type Cells<'a> = Vec<(&'a Days, usize)>;
