@@ -146,12 +146,11 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
         rollups: &rollups,
     };
     let mut lint_findings = linted.diagnostics.clone();
-    let outcomes: Vec<_> = model
-        .goals
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            evaluator.evaluate(i, g).map(|(outcome, findings)| {
+    let outcomes: Vec<_> = evaluator
+        .evaluate_all()
+        .into_iter()
+        .map(|judged| {
+            judged.map(|(outcome, findings)| {
                 lint_findings.extend(findings);
                 outcome
             })

@@ -3,6 +3,7 @@
 
 mod buckets;
 pub mod judge;
+mod parallel;
 pub mod values;
 
 use std::collections::BTreeSet;
@@ -193,6 +194,14 @@ pub struct Evaluator<'a> {
 }
 
 impl Evaluator<'_> {
+    /// Judges every goal of the file, in file order ([`Evaluator::evaluate`] of each), on
+    /// several threads: goals are independent, and one that needs the platform rollups builds
+    /// them while the other threads go on with goals that do not.
+    pub fn evaluate_all(&self) -> Vec<Option<(Outcome, Vec<Diagnostic>)>> {
+        let goals = &self.parsed.model.goals;
+        parallel::in_parallel(goals.len(), |i| self.evaluate(i, &goals[i]))
+    }
+
     /// Judges goal `index`; `None` for composites.
     pub fn evaluate(&self, index: usize, goal: &Goal) -> Option<(Outcome, Vec<Diagnostic>)> {
         let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;

@@ -2,13 +2,14 @@
 //! aggregation per series, formulas on window totals (docs/evaluation.md, "The value of a
 //! metric over a window").
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use super::parallel::in_parallel;
 use crate::catalog::{Aggregate, Catalog, Metric};
-use crate::data::{DataSet, Day, Days, LoadedSource, normalize, platform_id};
+use crate::data::{DataSet, Day, Days, LoadedSource, Table, normalize, platform_id};
 use crate::spec::model::Goal;
 
 /// Which rows a goal counts.
@@ -68,45 +69,76 @@ impl Selection {
         }
     }
 
-    /// Whether a series of `source` is selected.
-    fn matches(&self, source: &LoadedSource, series: &crate::data::Series) -> bool {
-        self.platform_ok(source, series.platform) && self.rest_ok(source, series)
-    }
-
     /// Whether the selection takes every account and every dimension value, so that a
     /// platform's rollup stands for its series.
     fn takes_whole_platforms(&self) -> bool {
         self.accounts.is_none() && self.filters.is_empty()
     }
 
-    fn platform_ok(&self, source: &LoadedSource, platform: u32) -> bool {
-        self.platforms
-            .as_ref()
-            .is_none_or(|p| p.iter().any(|id| id == source.table.strings.name(platform)))
+    /// The selection in `source`'s interned ids: names the source never saw match nothing,
+    /// so matching a series compares numbers instead of strings.
+    fn resolve(&self, source: &LoadedSource) -> SourceSelection {
+        let strings = &source.table.strings;
+        let ids = |names: &[String]| names.iter().filter_map(|n| strings.get(n)).collect();
+        let filters = self
+            .filters
+            .iter()
+            .map(|(dim, accepted)| {
+                let present = source.dims_present.get(*dim).copied().unwrap_or(false);
+                present.then(|| (*dim, ids(accepted)))
+            })
+            .collect();
+        SourceSelection {
+            platforms: self.platforms.as_deref().map(ids),
+            accounts: self.accounts.as_deref().map(ids),
+            filters,
+        }
+    }
+}
+
+/// A [`Selection`] in the interned ids of one source.
+#[derive(Debug)]
+struct SourceSelection {
+    /// Platform ids; `None` for all.
+    platforms: Option<Vec<u32>>,
+    /// Account ids; `None` for all.
+    accounts: Option<Vec<u32>>,
+    /// `(dimension index, accepted ids)`; `None` when the source lacks the column, which then
+    /// matches no series.
+    filters: Option<Vec<(usize, Vec<u32>)>>,
+}
+
+impl SourceSelection {
+    /// Whether a series is selected.
+    fn matches(&self, series: &crate::data::Series) -> bool {
+        let filters_ok = self.filters.as_ref().is_some_and(|filters| {
+            filters
+                .iter()
+                .all(|(dim, accepted)| accepted.contains(&series.dims[*dim]))
+        });
+        self.platform_ok(series.platform)
+            && self
+                .accounts
+                .as_ref()
+                .is_none_or(|a| a.contains(&series.account))
+            && filters_ok
     }
 
-    fn rest_ok(&self, source: &LoadedSource, series: &crate::data::Series) -> bool {
-        let strings = &source.table.strings;
-        let account_ok = self
-            .accounts
+    fn platform_ok(&self, platform: u32) -> bool {
+        self.platforms
             .as_ref()
-            .is_none_or(|a| a.iter().any(|id| id == strings.name(series.account)));
-        let filters_ok = self.filters.iter().all(|(dim, accepted)| {
-            source.dims_present.get(*dim).copied().unwrap_or(false)
-                && accepted
-                    .iter()
-                    .any(|v| v == strings.name(series.dims[*dim]))
-        });
-        account_ok && filters_ok
+            .is_none_or(|p| p.contains(&platform))
     }
 }
 
 /// Per source, one series per platform summing all its accounts and dimension values, built the
 /// first time a goal over whole platforms needs it: a goal on "all accounts" then reads one
-/// series per platform instead of one per account (docs/performance.md).
+/// series per platform instead of one per account (docs/performance.md). Also the series of
+/// each account, so that a goal on one account finds its series without scanning them all.
 #[derive(Debug, Default)]
 pub struct Rollups {
     by_source: Vec<OnceLock<Vec<(u32, Days)>>>,
+    by_account: Vec<OnceLock<HashMap<u32, Vec<usize>>>>,
 }
 
 impl Rollups {
@@ -114,28 +146,70 @@ impl Rollups {
     pub fn new(data: &DataSet) -> Self {
         Rollups {
             by_source: data.sources.iter().map(|_| OnceLock::new()).collect(),
+            by_account: data.sources.iter().map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The indices of source `index`'s series of `account`, in table order.
+    fn series_of(&self, index: usize, source: &LoadedSource, account: u32) -> &[usize] {
+        let by_account = self.by_account[index].get_or_init(|| {
+            let mut map: HashMap<u32, Vec<usize>> = HashMap::new();
+            for (i, series) in source.table.series.iter().enumerate() {
+                map.entry(series.account).or_default().push(i);
+            }
+            map
+        });
+        by_account.get(&account).map_or(&[], Vec::as_slice)
     }
 
     /// The platform rollups of source `index`: `(platform, summed days)`, in order of the
     /// platforms' first series.
     fn of(&self, index: usize, source: &LoadedSource) -> &[(u32, Days)] {
         self.by_source[index].get_or_init(|| {
-            let table = &source.table;
-            let mut platforms: Vec<u32> = Vec::new();
-            for s in &table.series {
-                if !platforms.contains(&s.platform) {
-                    platforms.push(s.platform);
-                }
-            }
-            platforms
-                .into_iter()
-                .map(|p| {
-                    let parts = table.series.iter().filter(|s| s.platform == p);
-                    (p, Days::sum_of(table.metrics.len(), parts.map(|s| &s.days)))
-                })
-                .collect()
+            let platforms = platforms_of(&source.table);
+            let days = in_parallel(platforms.len(), |i| rollup(&source.table, platforms[i]));
+            platforms.into_iter().zip(days).collect()
         })
+    }
+}
+
+/// The platforms of a table, in order of their first series.
+fn platforms_of(table: &Table) -> Vec<u32> {
+    let mut platforms: Vec<u32> = Vec::new();
+    for s in &table.series {
+        if !platforms.contains(&s.platform) {
+            platforms.push(s.platform);
+        }
+    }
+    platforms
+}
+
+/// The day-by-day sum of one platform's series, added in table order.
+fn rollup(table: &Table, platform: u32) -> Days {
+    let parts: Vec<&Days> = table
+        .series
+        .iter()
+        .filter(|s| s.platform == platform)
+        .map(|s| &s.days)
+        .collect();
+    let next = parts.iter().skip(1).map(Some).chain(std::iter::once(None));
+    let warmed = parts.iter().zip(next).map(|(part, next)| {
+        if let Some(next) = next {
+            warm(next);
+        }
+        *part
+    });
+    Days::sum_of(table.metrics.len(), warmed)
+}
+
+/// Asks the CPU to load every day of `days`: the series' pages lie all over a table much larger
+/// than the caches, and summing waits on memory more than it adds (a `perf annotate` shows the
+/// load stalling); loading the next series while the current one is summed overlaps the two.
+fn warm(days: &Days) {
+    if let Some((first, last)) = days.day_range() {
+        for day in first..=last {
+            days.prefetch(day);
+        }
     }
 }
 
@@ -145,9 +219,19 @@ pub struct Values<'a> {
     data: &'a DataSet,
     rollups: &'a Rollups,
     selection: Selection,
+    /// The selection in each source's ids.
+    resolved: Vec<SourceSelection>,
+    /// Per source, the indices of the matching series, found the first time they are needed.
+    matched: OnceCell<Vec<Vec<usize>>>,
     /// The matching cells of each metric, found once per selection.
     cache: RefCell<HashMap<String, Rc<Cells<'a>>>>,
+    /// Window values already computed, by metric id: a goal asks for the same metric over
+    /// the same window more than once (its formula's inputs, `small-sample`'s denominator).
+    memo: RefCell<HashMap<Window<'a>, Option<f64>>>,
 }
+
+/// A metric id over `[a, b]`.
+type Window<'a> = (&'a str, Day, Day);
 
 /// The daily values a metric reads: `(series days, slot)`.
 type Cells<'a> = Vec<(&'a Days, usize)>;
@@ -160,13 +244,51 @@ impl<'a> Values<'a> {
         rollups: &'a Rollups,
         selection: Selection,
     ) -> Self {
+        let resolved = data.sources.iter().map(|s| selection.resolve(s)).collect();
         Values {
             catalog,
             data,
             rollups,
             selection,
+            resolved,
+            matched: OnceCell::new(),
             cache: RefCell::default(),
+            memo: RefCell::default(),
         }
+    }
+
+    /// The indices of the series of source `index` that the selection takes, in table order
+    /// (the order sums add them in): one pass over the series per goal, shared by every metric.
+    fn matched(&self, index: usize) -> &[usize] {
+        let all = self.matched.get_or_init(|| {
+            let sources = self.data.sources.iter().enumerate();
+            sources.map(|(i, s)| self.find_matched(i, s)).collect()
+        });
+        &all[index]
+    }
+
+    /// The matching series of source `index`: a selection of accounts looks only at their
+    /// series.
+    fn find_matched(&self, index: usize, source: &LoadedSource) -> Vec<usize> {
+        let selection = &self.resolved[index];
+        let series = &source.table.series;
+        let Some(accounts) = &selection.accounts else {
+            let all = series.iter().enumerate();
+            return all
+                .filter(|(_, s)| selection.matches(s))
+                .map(|(i, _)| i)
+                .collect();
+        };
+        let mut found: Vec<usize> = accounts
+            .iter()
+            .flat_map(|a| self.rollups.series_of(index, source, *a))
+            .copied()
+            .filter(|i| selection.matches(&series[*i]))
+            .collect();
+        // Sums add series in table order, whatever order the accounts were listed in.
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// Whether some source has a column for the metric.
@@ -201,17 +323,14 @@ impl<'a> Values<'a> {
             };
             if additive && self.selection.takes_whole_platforms() {
                 for (platform, days) in self.rollups.of(si, source) {
-                    if self.selection.platform_ok(source, *platform) {
+                    if self.resolved[si].platform_ok(*platform) {
                         out.push((days, slot));
                     }
                 }
                 continue;
             }
-            for series in &source.table.series {
-                if self.selection.matches(source, series) {
-                    out.push((&series.days, slot));
-                }
-            }
+            let series = &source.table.series;
+            out.extend(self.matched(si).iter().map(|&i| (&series[i].days, slot)));
         }
         out
     }
@@ -223,6 +342,22 @@ impl<'a> Values<'a> {
 
     fn value_depth(&self, metric: &str, a: Day, b: Day, depth: usize) -> Option<f64> {
         let def = self.catalog.get(metric)?;
+        // Formulas are checked for cycles when the catalog is built; the depth guard only
+        // protects against a catalog built some other way (and its `None` is not memoized).
+        if depth > 64 && !self.provided(metric) {
+            return None;
+        }
+        let key = (def.id.as_str(), a, b);
+        if let Some(value) = self.memo.borrow().get(&key) {
+            return *value;
+        }
+        let value = self.compute(def, a, b, depth);
+        self.memo.borrow_mut().insert(key, value);
+        value
+    }
+
+    fn compute(&self, def: &Metric, a: Day, b: Day, depth: usize) -> Option<f64> {
+        let metric = def.id.as_str();
         if self.provided(metric) {
             let cells = self.cells(metric);
             return match def.aggregate {
@@ -235,11 +370,6 @@ impl<'a> Values<'a> {
                 }
                 Aggregate::Formula => mean_of_last(&cells, a, b),
             };
-        }
-        // Formulas are checked for cycles when the catalog is built; the depth guard only
-        // protects against a catalog built some other way.
-        if depth > 64 {
-            return None;
         }
         let expr = def.expr.as_ref()?;
         expr.eval(&mut |input| self.value_depth(input, a, b, depth + 1))
@@ -296,21 +426,17 @@ impl<'a> Values<'a> {
 
     fn data_range_depth(&self, metric: &str, depth: usize) -> Option<(Day, Day)> {
         if self.provided(metric) {
-            let providing: Vec<&LoadedSource> = self
+            let providing: Vec<(usize, &LoadedSource)> = self
                 .data
                 .sources
                 .iter()
-                .filter(|s| s.provides(metric))
+                .enumerate()
+                .filter(|(_, s)| s.provides(metric))
                 .collect();
-            let relevant: Vec<&LoadedSource> = providing
+            let relevant: Vec<(usize, &LoadedSource)> = providing
                 .iter()
                 .copied()
-                .filter(|s| {
-                    s.table
-                        .series
-                        .iter()
-                        .any(|series| self.selection.matches(s, series))
-                })
+                .filter(|(i, _)| !self.matched(*i).is_empty())
                 .collect();
             let pick = if relevant.is_empty() {
                 providing
@@ -319,7 +445,7 @@ impl<'a> Values<'a> {
             };
             return pick
                 .iter()
-                .filter_map(|s| s.table.day_range)
+                .filter_map(|(_, s)| s.table.day_range)
                 .reduce(|(a1, b1), (a2, b2)| (a1.min(a2), b1.max(b2)));
         }
         if depth > 64 {

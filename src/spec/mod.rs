@@ -12,6 +12,7 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Span};
@@ -111,6 +112,18 @@ pub fn parse_bytes(display: &str, dir: PathBuf, bytes: &[u8]) -> Result<ParsedFi
     parse_source(source)
 }
 
+/// [`yaml::parse`], with the JSON Schema compiled on another thread meanwhile: compiling it
+/// takes a few milliseconds that would otherwise add to every run.
+fn parse_yaml_compiling_schema(text: &str) -> Result<(Value, SpanIndex), yaml::YamlError> {
+    if crate::data::parser_threads() < 2 {
+        return yaml::parse(text);
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(schema::compile);
+        yaml::parse(text)
+    })
+}
+
 fn parse_source(source: SourceText) -> Result<ParsedFile, ParseFailure> {
     let display = source.display.clone();
     let fail = |source, diagnostics| {
@@ -119,7 +132,7 @@ fn parse_source(source: SourceText) -> Result<ParsedFile, ParseFailure> {
             diagnostics,
         })
     };
-    let (json, spans) = match yaml::parse(&source.text) {
+    let (json, spans) = match parse_yaml_compiling_schema(&source.text) {
         Ok(parsed) => parsed,
         Err(e) => {
             let d = Diagnostic::new(
@@ -140,7 +153,9 @@ fn parse_source(source: SourceText) -> Result<ParsedFile, ParseFailure> {
     if !problems.is_empty() {
         return fail(source, problems);
     }
-    match serde_json::from_value::<GoalFile>(json.clone()) {
+    // Read from the tree in place: a copy of a thousand-goal document costs more than parsing
+    // it into the model.
+    match GoalFile::deserialize(&json) {
         Ok(model) => Ok(ParsedFile {
             source,
             json,

@@ -36,6 +36,11 @@ fn schema_json() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null))
 }
 
+/// Compiles the schema's validator now, so that the first validation does not wait for it.
+pub fn compile() {
+    validator();
+}
+
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
@@ -56,6 +61,11 @@ pub fn validate(instance: &Value, spans: &SpanIndex, file: &str) -> Vec<Diagnost
         file,
     };
     let mut out: Vec<Diagnostic> = Vec::new();
+    // A yes/no check stops at the first failure and builds no errors: cheap on the usual,
+    // valid file; the errors are only collected for a file that has some.
+    if validator().is_valid(instance) {
+        return out;
+    }
     for error in validator().iter_errors(instance) {
         let goal = goal_of(instance, error.instance_path().as_str());
         for diag in mapper.describe(&error) {
