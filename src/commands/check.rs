@@ -178,6 +178,7 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, Failure> 
     });
 
     crate::timings::mark("build the report");
+    free_in_background((data, rollups));
     report_lint(&doc, &parsed);
     crate::timings::mark("print findings");
     let template_ref = template.as_ref().map(|(n, s)| (n.as_str(), s.as_str()));
@@ -252,17 +253,22 @@ fn data_failure(parsed: &ParsedFile, errors: &[DataError]) -> Failure {
     }
 }
 
-/// Lint findings go to stderr, like `validate` prints them.
+/// Frees the tables on another thread while the outputs are written: returning thousands of
+/// pages to the allocator takes longer than rendering the scorecard.
+fn free_in_background<T: Send + 'static>(tables: T) {
+    std::thread::spawn(move || drop(tables));
+}
+
+/// Lint findings go to stderr, like `validate` prints them, in one write: stderr is unbuffered,
+/// and a benchmark's goal file draws thousands of findings.
 fn report_lint(doc: &Document, parsed: &ParsedFile) {
     let renderer = renderer();
-    let mut err = anstream::stderr().lock();
+    let mut text = String::new();
     for d in &doc.lint {
-        let _ = writeln!(
-            err,
-            "{}\n",
-            renderer.render(d, Some(&parsed.source.text)).trim_end()
-        );
+        text.push_str(renderer.render(d, Some(&parsed.source.text)).trim_end());
+        text.push_str("\n\n");
     }
+    let _ = anstream::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Whether text on stdout gets colors (a terminal, no `NO_COLOR`); files never do.
