@@ -74,18 +74,13 @@ fn pair_renames<'a>(gone: &[&GoalAt<'a>], new: &[&GoalAt<'a>]) -> HashMap<&'a st
 }
 
 fn goal_change(side: &Side, g: &GoalAt, delta: Delta) -> Change {
-    Change {
-        id: Some(g.id().to_string()),
-        previous_id: None,
-        title: g.goal.title.clone().unwrap_or_else(|| g.id().to_string()),
-        kind: delta.kind,
-        effect: delta.effect,
-        loosens: delta.effect == Effect::Loosened,
-        before: delta.before,
-        after: delta.after,
-        file: side.display().to_string(),
-        line: side.line(&goal_pointer(g.index, "")),
-    }
+    Change::from_delta(
+        Some(g.id().to_string()),
+        g.goal.title.clone().unwrap_or_else(|| g.id().to_string()),
+        delta,
+        side.display().to_string(),
+        side.line(&goal_pointer(g.index, "")),
+    )
 }
 
 fn added(h: &GoalAt) -> Delta {

@@ -160,6 +160,31 @@ pub struct Change {
     pub line: usize,
 }
 
+impl Change {
+    /// The change a [`goal::Delta`] describes, for the goal (or setting) `id` titled `title`,
+    /// at `line` of `file`; `loosens` follows from the delta's effect.
+    fn from_delta(
+        id: Option<String>,
+        title: String,
+        delta: goal::Delta,
+        file: String,
+        line: usize,
+    ) -> Change {
+        Change {
+            id,
+            previous_id: None,
+            title,
+            kind: delta.kind,
+            effect: delta.effect,
+            loosens: delta.effect == Effect::Loosened,
+            before: delta.before,
+            after: delta.after,
+            file,
+            line,
+        }
+    }
+}
+
 /// Sorts changes for output: loosened, then tightened, then neutral; within each, file-wide
 /// settings, then goals in head-file order, then removed goals in base-file order.
 fn sort(changes: &mut [(Position, Change)]) {

@@ -55,21 +55,17 @@ pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> 
     deltas
         .into_iter()
         .map(|(delta, pointer)| {
-            let change = Change {
-                id: None,
-                previous_id: None,
-                title: format!(
-                    "{} (every goal)",
-                    pointer.trim_start_matches('/').replace('/', ".")
-                ),
-                kind: delta.kind,
-                effect: delta.effect,
-                loosens: delta.effect == Effect::Loosened,
-                before: delta.before,
-                after: delta.after,
-                file: head.display().to_string(),
-                line: head.line(pointer),
-            };
+            let title = format!(
+                "{} (every goal)",
+                pointer.trim_start_matches('/').replace('/', ".")
+            );
+            let change = Change::from_delta(
+                None,
+                title,
+                delta,
+                head.display().to_string(),
+                head.line(pointer),
+            );
             (Position::File, change)
         })
         .collect()
