@@ -21,8 +21,8 @@ use crate::catalog::Catalog;
 /// reading thread hashes, few enough that memory stays flat.
 const IN_FLIGHT_PER_THREAD: usize = 3;
 
-/// Threads that parse CSV: `GOALPOST_THREADS` when set (benchmarks compare 1 with all), else
-/// one per core.
+/// Threads that parse CSV, and that judge goals (`eval::parallel`): `GOALPOST_THREADS` when set
+/// (benchmarks compare 1 with all), else one per core.
 pub fn parser_threads() -> usize {
     std::env::var("GOALPOST_THREADS")
         .ok()
