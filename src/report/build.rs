@@ -1,6 +1,8 @@
 //! From the evaluation to the [`Document`]: every goal's numbers and dates as JSON-friendly
 //! values, composites resolved from their members, objectives and summary counts.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use super::document::*;
@@ -43,6 +45,7 @@ pub fn build(inputs: Inputs) -> Document {
         .map_or("EUR", |c| c.as_str())
         .to_string();
     let statuses = resolve_statuses(&model.goals, inputs.outcomes);
+    let warnings = warnings_by_goal(&inputs.lint);
     let goals: Vec<GoalReport> = model
         .goals
         .iter()
@@ -52,18 +55,11 @@ pub fn build(inputs: Inputs) -> Document {
             report.status = statuses[i];
             report.failing =
                 inputs.fail_on.contains(&report.status) && goal.severity != Some(Severity::Warn);
-            report.warnings = inputs
-                .lint
-                .iter()
-                .filter(|d| d.goal.as_deref() == Some(goal.id.as_str()))
-                .map(|d| GoalWarning {
-                    code: d.rule.to_string(),
-                    message: d.message.clone(),
-                })
-                .collect();
+            report.warnings = warnings.get(goal.id.as_str()).cloned().unwrap_or_default();
             report
         })
         .collect();
+    drop(warnings);
     let summary = summary(&goals, &inputs.lint);
     Document {
         schema_version: SCHEMA_VERSION,
@@ -89,6 +85,21 @@ pub fn build(inputs: Inputs) -> Document {
         lint: inputs.lint,
         goals,
     }
+}
+
+/// The lint findings of each goal, in finding order, grouped in one pass: a file with a thousand
+/// goals draws about as many findings, and filtering all of them for every goal was quadratic.
+fn warnings_by_goal(lint: &[Diagnostic]) -> HashMap<&str, Vec<GoalWarning>> {
+    let mut by_goal: HashMap<&str, Vec<GoalWarning>> = HashMap::new();
+    for d in lint {
+        if let Some(goal) = d.goal.as_deref() {
+            by_goal.entry(goal).or_default().push(GoalWarning {
+                code: d.rule.to_string(),
+                message: d.message.clone(),
+            });
+        }
+    }
+    by_goal
 }
 
 /// Each goal's status; a composite takes its worst member's (members first, recursively).
@@ -276,49 +287,48 @@ fn summary(goals: &[GoalReport], lint: &[Diagnostic]) -> Summary {
 }
 
 fn objectives(inputs: &Inputs, goals: &[GoalReport]) -> Vec<ObjectiveReport> {
-    let worst = |ids: &[String]| {
-        goals
-            .iter()
-            .filter(|g| ids.contains(&g.id))
-            .map(|g| g.status)
-            .min_by_key(|s| severity_rank(*s))
-    };
     let mut out: Vec<ObjectiveReport> = inputs
         .parsed
         .model
         .objectives
         .iter()
         .map(|(id, o)| {
-            let ids: Vec<String> = goals
-                .iter()
-                .filter(|g| g.objective.as_deref() == Some(id.as_str()))
-                .map(|g| g.id.clone())
-                .collect();
+            let (ids, status) = members(goals, |g| g.objective.as_deref() == Some(id.as_str()));
             ObjectiveReport {
                 id: Some(id.to_string()),
                 title: o.title.clone().unwrap_or_else(|| id.to_string()),
                 kind: Some(o.kind),
-                status: worst(&ids),
+                status,
                 goals: ids,
             }
         })
         .collect();
     let known: Vec<&str> = out.iter().filter_map(|o| o.id.as_deref()).collect();
-    let orphans: Vec<String> = goals
-        .iter()
-        .filter(|g| g.objective.as_deref().is_none_or(|o| !known.contains(&o)))
-        .map(|g| g.id.clone())
-        .collect();
+    let (orphans, status) = members(goals, |g| {
+        g.objective.as_deref().is_none_or(|o| !known.contains(&o))
+    });
     if !orphans.is_empty() {
         out.push(ObjectiveReport {
             id: None,
             title: "Other goals".into(),
             kind: None,
-            status: worst(&orphans),
+            status,
             goals: orphans,
         });
     }
     out
+}
+
+/// The ids of the goals `belongs` picks, in file order, and the worst of their statuses, in one
+/// pass (matching ids against the list afterwards was quadratic in the number of goals).
+fn members(
+    goals: &[GoalReport],
+    belongs: impl Fn(&GoalReport) -> bool,
+) -> (Vec<String>, Option<Status>) {
+    let picked = || goals.iter().filter(|g| belongs(g));
+    let ids = picked().map(|g| g.id.clone()).collect();
+    let worst = picked().map(|g| g.status).min_by_key(|s| severity_rank(*s));
+    (ids, worst)
 }
 
 fn sources(data: &DataSet) -> Vec<SourceReport> {
