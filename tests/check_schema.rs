@@ -2,21 +2,20 @@
 //! from its types; it must not drift, and real output must validate against it.
 //! Run with `GOALPOST_BLESS=1` to rewrite the schema after changing the types.
 
+mod support;
+
 use std::process::Command;
 
 use goalpost::report::document::{CHECK_SCHEMA_TEXT, generate_schema};
+use support::assert_committed;
 
 #[test]
 fn committed_check_schema_matches_the_types() {
-    let generated = generate_schema();
-    if std::env::var_os("GOALPOST_BLESS").is_some() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/check.schema.json");
-        std::fs::write(path, &generated).expect("write the schema");
-        return;
-    }
-    assert!(
-        generated == CHECK_SCHEMA_TEXT,
-        "specs/check.schema.json is out of date: run `GOALPOST_BLESS=1 cargo test --test check_schema`"
+    assert_committed(
+        "specs/check.schema.json",
+        &generate_schema(),
+        CHECK_SCHEMA_TEXT,
+        "check_schema",
     );
 }
 

@@ -1,5 +1,6 @@
-//! Shared by the integration tests that run the binary: a command with no GitHub Actions
-//! variables inherited (the project's own CI runs inside GitHub Actions), and a fake runner.
+//! Shared by the integration tests: a command with no GitHub Actions variables inherited (the
+//! project's own CI runs inside GitHub Actions), a fake runner, and the check that a committed
+//! generated file is up to date.
 
 #![allow(dead_code)]
 
@@ -81,4 +82,29 @@ pub fn command_lines(text: &str) -> Vec<&str> {
     text.lines()
         .filter(|l| l.trim_start().starts_with("::"))
         .collect()
+}
+
+/// Asserts that `generated` is the `committed` text of `path` (relative to the crate), naming
+/// the command that rewrites it: `GOALPOST_BLESS=1 cargo test --test {test}`. Under
+/// `GOALPOST_BLESS` it writes `generated` to `path` instead.
+#[track_caller]
+pub fn assert_committed(path: &str, generated: &str, committed: &str, test: &str) {
+    if blessing() {
+        write(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path), generated);
+        return;
+    }
+    assert!(
+        generated == committed,
+        "{path} is out of date: run `GOALPOST_BLESS=1 cargo test --test {test}`"
+    );
+}
+
+/// Whether this run rewrites committed files instead of checking them (`GOALPOST_BLESS` is set).
+fn blessing() -> bool {
+    std::env::var_os("GOALPOST_BLESS").is_some()
+}
+
+/// Writes a file (panics with the path when it cannot be written).
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 }
