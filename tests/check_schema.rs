@@ -4,10 +4,8 @@
 
 mod support;
 
-use std::process::Command;
-
 use goalpost::report::document::{CHECK_SCHEMA_TEXT, generate_schema};
-use support::assert_committed;
+use support::{EXAMPLE, assert_committed, goalpost};
 
 #[test]
 fn committed_check_schema_matches_the_types() {
@@ -23,16 +21,9 @@ fn committed_check_schema_matches_the_types() {
 fn example_report_validates_against_the_schema() {
     let schema: serde_json::Value = serde_json::from_str(CHECK_SCHEMA_TEXT).unwrap();
     jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
-    let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            "examples/acme/goals.yaml",
-            "--as-of",
-            "2027-03-15",
-            "-f",
-            "json",
-        ])
+    let out = goalpost()
+        .args(EXAMPLE)
+        .args(["-f", "json"])
         .output()
         .expect("run goalpost");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");

@@ -1,11 +1,12 @@
 //! User text (titles, notes, objective names) holding `|`, a newline, `<script>`, `%` or `::`
 //! cannot break the Markdown table, inject HTML, or inject a GitHub workflow command.
 
-use std::process::Command;
+mod support;
+
+use support::goalpost;
 
 fn check(format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = goalpost()
         .args([
             "check",
             "tests/cases/hostile/goals.yaml",

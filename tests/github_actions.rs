@@ -6,9 +6,7 @@
 
 mod support;
 
-use support::{Step, goalpost, read};
-
-const EXAMPLE: [&str; 4] = ["check", "examples/acme/goals.yaml", "--as-of", "2027-03-15"];
+use support::{EXAMPLE, Step, goalpost, read};
 
 #[test]
 fn summary_and_outputs_are_appended() {

@@ -1,6 +1,6 @@
 //! Shared by the integration tests: a command with no GitHub Actions variables inherited (the
-//! project's own CI runs inside GitHub Actions), a fake runner, and the check that a committed
-//! generated file is up to date.
+//! project's own CI runs inside GitHub Actions), the arguments that check the bundled example, a
+//! fake runner, and the check that a committed generated file is up to date.
 
 #![allow(dead_code)]
 
@@ -15,6 +15,9 @@ pub const GITHUB_VARS: [&str; 5] = [
     "GITHUB_WORKSPACE",
     "GITHUB_ENV",
 ];
+
+/// `check` on the bundled example (examples/acme) as of the day its committed scorecard shows.
+pub const EXAMPLE: [&str; 4] = ["check", "examples/acme/goals.yaml", "--as-of", "2027-03-15"];
 
 /// `goalpost` in the crate's directory, without colors or inherited GitHub variables.
 pub fn goalpost() -> Command {
