@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::goalpost;
+use support::{assert_exit, goalpost};
 
 fn check(format: &str) -> String {
     let out = goalpost()
@@ -17,12 +17,7 @@ fn check(format: &str) -> String {
         ])
         .output()
         .expect("run goalpost");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 

@@ -30,6 +30,17 @@ pub fn goalpost() -> Command {
     cmd
 }
 
+/// Asserts that a run exited with `code`, showing its stderr when it did not.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A fake GitHub Actions step: a temporary directory with the step's summary and output files.
 pub struct Step {
     /// Holds the files; removed on drop.
