@@ -2,21 +2,18 @@
 //! from its types; it must not drift, and real output must validate against it.
 //! Run with `GOALPOST_BLESS=1` to rewrite the schema after changing the types.
 
-use std::process::Command;
+mod support;
 
 use goalpost::report::document::{CHECK_SCHEMA_TEXT, generate_schema};
+use support::{EXAMPLE, assert_committed, goalpost};
 
 #[test]
 fn committed_check_schema_matches_the_types() {
-    let generated = generate_schema();
-    if std::env::var_os("GOALPOST_BLESS").is_some() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/check.schema.json");
-        std::fs::write(path, &generated).expect("write the schema");
-        return;
-    }
-    assert!(
-        generated == CHECK_SCHEMA_TEXT,
-        "specs/check.schema.json is out of date: run `GOALPOST_BLESS=1 cargo test --test check_schema`"
+    assert_committed(
+        "specs/check.schema.json",
+        &generate_schema(),
+        CHECK_SCHEMA_TEXT,
+        "check_schema",
     );
 }
 
@@ -24,16 +21,9 @@ fn committed_check_schema_matches_the_types() {
 fn example_report_validates_against_the_schema() {
     let schema: serde_json::Value = serde_json::from_str(CHECK_SCHEMA_TEXT).unwrap();
     jsonschema::draft202012::meta::validate(&schema).expect("a valid 2020-12 schema");
-    let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            "examples/acme/goals.yaml",
-            "--as-of",
-            "2027-03-15",
-            "-f",
-            "json",
-        ])
+    let out = goalpost()
+        .args(EXAMPLE)
+        .args(["-f", "json"])
         .output()
         .expect("run goalpost");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");

@@ -2,19 +2,18 @@
 //! from its types; it must not drift. Run with `GOALPOST_BLESS=1` to rewrite it after changing
 //! the types. (tests/diff.rs validates real output against it.)
 
+mod support;
+
 use goalpost::diff::document::{DIFF_SCHEMA_TEXT, generate_schema};
+use support::assert_committed;
 
 #[test]
 fn committed_diff_schema_matches_the_types() {
-    let generated = generate_schema();
-    if std::env::var_os("GOALPOST_BLESS").is_some() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/diff.schema.json");
-        std::fs::write(path, &generated).expect("write the schema");
-        return;
-    }
-    assert!(
-        generated == DIFF_SCHEMA_TEXT,
-        "specs/diff.schema.json is out of date: run `GOALPOST_BLESS=1 cargo test --test diff_schema`"
+    assert_committed(
+        "specs/diff.schema.json",
+        &generate_schema(),
+        DIFF_SCHEMA_TEXT,
+        "diff_schema",
     );
 }
 

@@ -1,11 +1,12 @@
 //! User text (titles, notes, objective names) holding `|`, a newline, `<script>`, `%` or `::`
 //! cannot break the Markdown table, inject HTML, or inject a GitHub workflow command.
 
-use std::process::Command;
+mod support;
+
+use support::{assert_exit, goalpost};
 
 fn check(format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = goalpost()
         .args([
             "check",
             "tests/cases/hostile/goals.yaml",
@@ -16,12 +17,7 @@ fn check(format: &str) -> String {
         ])
         .output()
         .expect("run goalpost");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 

@@ -2,22 +2,18 @@
 //! same bytes on every run, and renders the scorecard committed at examples/acme/scorecard.md.
 //! Run with `GOALPOST_BLESS=1` to rewrite the committed scorecard after a deliberate change.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
+
+use support::{EXAMPLE, goalpost};
 
 const SCORECARD: &str = "examples/acme/scorecard.md";
 
 fn check_example(out_dir: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            "examples/acme/goals.yaml",
-            "--as-of",
-            "2027-03-15",
-            "-f",
-            "json",
-        ])
+    let out = goalpost()
+        .args(EXAMPLE)
+        .args(["-f", "json"])
         .arg("-o")
         .arg(format!(
             "markdown:{}",
@@ -25,7 +21,6 @@ fn check_example(out_dir: &Path) -> (Option<i32>, String) {
         ))
         .arg("-o")
         .arg(format!("junit:{}", out_dir.join("report.xml").display()))
-        .env("NO_COLOR", "1")
         .output()
         .expect("run goalpost");
     (

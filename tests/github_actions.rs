@@ -6,20 +6,13 @@
 
 mod support;
 
-use support::{Step, goalpost, read};
-
-const EXAMPLE: [&str; 4] = ["check", "examples/acme/goals.yaml", "--as-of", "2027-03-15"];
+use support::{EXAMPLE, Step, assert_exit, goalpost, read};
 
 #[test]
 fn summary_and_outputs_are_appended() {
     let step = Step::new();
     let out = step.run(goalpost().args(EXAMPLE).args(["-f", "github"]));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let committed =
         read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme/scorecard.md"));
     assert_eq!(step.summary(), format!("earlier summary\n{committed}"));
@@ -200,12 +193,7 @@ fn annotations_are_the_worst_ten_of_each_level_and_a_notice() {
         .args(["--as-of", "2027-01-31", "-f", "github"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let count = |prefix: &str| stdout.lines().filter(|l| l.starts_with(prefix)).count();
     assert_eq!(count("::error "), 10, "{stdout}");

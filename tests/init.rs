@@ -6,7 +6,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{goalpost, read};
+use support::{assert_exit, goalpost, read};
 
 const WRITTEN: [&str; 3] = [
     "goals.yaml",
@@ -19,12 +19,7 @@ fn init_writes_a_starter_that_validates_and_checks() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("new/team");
     let out = goalpost().arg("init").arg(&dir).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("--as-of 2027-01-31"), "{stdout}");
     for file in WRITTEN {
@@ -35,23 +30,13 @@ fn init_writes_a_starter_that_validates_and_checks() {
         .arg(dir.join("goals.yaml"))
         .output()
         .unwrap();
-    assert_eq!(
-        validate.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&validate.stderr)
-    );
+    assert_exit(&validate, 0);
     let check = goalpost()
         .current_dir(&dir)
         .args(["check", "--as-of", "2027-01-31"])
         .output()
         .unwrap();
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    assert_exit(&check, 0);
     let text = String::from_utf8_lossy(&check.stdout);
     assert!(text.contains("check ok: 4 goals"), "{text}");
     assert!(

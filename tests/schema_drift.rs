@@ -1,19 +1,18 @@
 //! The committed JSON Schema is the one generated from the Rust types.
 //! Run with `GOALPOST_BLESS=1` to rewrite `specs/goalpost.schema.json` after changing the types.
 
+mod support;
+
 use goalpost::spec::schema::{SCHEMA_TEXT, generate};
+use support::assert_committed;
 
 #[test]
 fn committed_schema_matches_the_types() {
-    let generated = generate();
-    if std::env::var_os("GOALPOST_BLESS").is_some() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/goalpost.schema.json");
-        std::fs::write(path, &generated).expect("write the schema");
-        return;
-    }
-    assert!(
-        generated == SCHEMA_TEXT,
-        "specs/goalpost.schema.json is out of date: run `GOALPOST_BLESS=1 cargo test --test schema_drift`"
+    assert_committed(
+        "specs/goalpost.schema.json",
+        &generate(),
+        SCHEMA_TEXT,
+        "schema_drift",
     );
 }
 

@@ -1,5 +1,6 @@
-//! Shared by the integration tests that run the binary: a command with no GitHub Actions
-//! variables inherited (the project's own CI runs inside GitHub Actions), and a fake runner.
+//! Shared by the integration tests: a command with no GitHub Actions variables inherited (the
+//! project's own CI runs inside GitHub Actions), the arguments that check the bundled example, a
+//! fake runner, and the check that a committed generated file is up to date.
 
 #![allow(dead_code)]
 
@@ -15,6 +16,9 @@ pub const GITHUB_VARS: [&str; 5] = [
     "GITHUB_ENV",
 ];
 
+/// `check` on the bundled example (examples/acme) as of the day its committed scorecard shows.
+pub const EXAMPLE: [&str; 4] = ["check", "examples/acme/goals.yaml", "--as-of", "2027-03-15"];
+
 /// `goalpost` in the crate's directory, without colors or inherited GitHub variables.
 pub fn goalpost() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_goalpost"));
@@ -24,6 +28,17 @@ pub fn goalpost() -> Command {
         cmd.env_remove(var);
     }
     cmd
+}
+
+/// Asserts that a run exited with `code`, showing its stderr when it did not.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A fake GitHub Actions step: a temporary directory with the step's summary and output files.
@@ -81,4 +96,29 @@ pub fn command_lines(text: &str) -> Vec<&str> {
     text.lines()
         .filter(|l| l.trim_start().starts_with("::"))
         .collect()
+}
+
+/// Asserts that `generated` is the `committed` text of `path` (relative to the crate), naming
+/// the command that rewrites it: `GOALPOST_BLESS=1 cargo test --test {test}`. Under
+/// `GOALPOST_BLESS` it writes `generated` to `path` instead.
+#[track_caller]
+pub fn assert_committed(path: &str, generated: &str, committed: &str, test: &str) {
+    if blessing() {
+        write(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path), generated);
+        return;
+    }
+    assert!(
+        generated == committed,
+        "{path} is out of date: run `GOALPOST_BLESS=1 cargo test --test {test}`"
+    );
+}
+
+/// Whether this run rewrites committed files instead of checking them (`GOALPOST_BLESS` is set).
+fn blessing() -> bool {
+    std::env::var_os("GOALPOST_BLESS").is_some()
+}
+
+/// Writes a file (panics with the path when it cannot be written).
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 }
