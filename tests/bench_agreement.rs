@@ -1,5 +1,6 @@
 //! The benchmark kit's agreement check: on generated data, `goalpost check` (run through
-//! `tests/bench/peer_goalpost.sh`) gives every goal the same value as the exact evaluator
+//! `tests/bench/peer_goalpost.sh`, and through the Python-free `benches/peer/peer_goalpost.sh`
+//! with its template) gives every goal the same value as the exact evaluator
 //! `tests/bench/reference.py`. Also checks that the vendored scripts in `tests/bench/` are
 //! still byte-identical to their originals in `../shared/bench` when that directory exists.
 
@@ -109,6 +110,19 @@ fn goalpost_agrees_with_the_exact_reference() {
     );
     let verdict = python("tests/bench/compare.py", &[&exact, &actual]);
     println!("{}", verdict.trim_end());
+
+    // The template route writes `goal_id,value` itself; the goal file is already made.
+    let templated = arg_path(dir.path(), "goalpost-template.csv");
+    run_ok(
+        command(
+            "bash",
+            "benches/peer/peer_goalpost.sh",
+            &[&posts, &goals, &templated],
+        )
+        .env("GOALPOST_BIN", env!("CARGO_BIN_EXE_goalpost")),
+    );
+    let verdict = python("tests/bench/compare.py", &[&exact, &templated]);
+    println!("template: {}", verdict.trim_end());
 }
 
 /// The original of the vendored scripts, when this checkout sits in the goalpost workspace.
