@@ -17,6 +17,7 @@ pub mod report;
 pub mod rules;
 pub mod spec;
 pub mod suggest;
+pub mod threads;
 pub mod timings;
 
 pub mod commands;

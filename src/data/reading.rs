@@ -21,17 +21,6 @@ use crate::catalog::Catalog;
 /// reading thread hashes, few enough that memory stays flat.
 const IN_FLIGHT_PER_THREAD: usize = 3;
 
-/// Threads that parse CSV, and that judge goals (`eval::parallel`): `GOALPOST_THREADS` when set
-/// (benchmarks compare 1 with all), else one per core.
-pub fn parser_threads() -> usize {
-    std::env::var("GOALPOST_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|n| *n >= 1)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(64)
-}
-
 /// What every parser of one file shares.
 pub struct FileJob<'a> {
     /// The source's plan.
@@ -72,7 +61,7 @@ pub fn read_csv(
     let Some(first) = chunker.next_chunk(Vec::new()).map_err(io)? else {
         return Ok(Counts::default());
     };
-    let threads = parser_threads();
+    let threads = crate::threads::worker_threads();
     let mut reader = Reader {
         chunker,
         progress,

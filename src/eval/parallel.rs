@@ -3,9 +3,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::data::parser_threads;
+use crate::threads::worker_threads;
 
-/// `[make(0), …, make(n - 1)]`, made on up to [`parser_threads`] threads (the calling thread
+/// `[make(0), …, make(n - 1)]`, made on up to [`worker_threads`] threads (the calling thread
 /// is one), each taking the next item when done with its last. Each item is made by exactly
 /// one thread from the same inputs, so results do not depend on the thread count.
 pub fn in_parallel<T: Send>(n: usize, make: impl Fn(usize) -> T + Sync) -> Vec<T> {
@@ -20,7 +20,7 @@ pub fn in_parallel<T: Send>(n: usize, make: impl Fn(usize) -> T + Sync) -> Vec<T
             made.push((i, make(i)));
         }
     };
-    let helpers = parser_threads().min(n).saturating_sub(1);
+    let helpers = worker_threads().min(n).saturating_sub(1);
     let mut made = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
         let mut made = work();

@@ -115,7 +115,7 @@ pub fn parse_bytes(display: &str, dir: PathBuf, bytes: &[u8]) -> Result<ParsedFi
 /// [`yaml::parse`], with the JSON Schema compiled on another thread meanwhile: compiling it
 /// takes a few milliseconds that would otherwise add to every run.
 fn parse_yaml_compiling_schema(text: &str) -> Result<(Value, SpanIndex), yaml::YamlError> {
-    if crate::data::parser_threads() < 2 {
+    if crate::threads::worker_threads() < 2 {
         return yaml::parse(text);
     }
     std::thread::scope(|scope| {
