@@ -59,7 +59,7 @@ pub fn build(inputs: Inputs) -> Document {
             report
         })
         .collect();
-    drop(warnings);
+    drop(warnings); // it borrows `inputs.lint`, which the document takes below
     let summary = summary(&goals, &inputs.lint);
     Document {
         schema_version: SCHEMA_VERSION,
