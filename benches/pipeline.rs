@@ -9,8 +9,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use goalpost::data::{self, DataSet};
-use goalpost::eval::{self, Evaluator, Rollups, Settings};
-use goalpost::lint::{self, LevelOverrides, Levels};
+use goalpost::eval::{self, Evaluator, Rollups};
+use goalpost::lint::{self, LevelOverrides};
+use goalpost::resolve::FileSettings;
 use goalpost::spec::{self, ParsedFile};
 
 const ROWS: usize = 200_000;
@@ -147,7 +148,7 @@ fn bench_read(c: &mut Criterion) {
 fn bench_evaluate(c: &mut Criterion) {
     let f = fixture();
     let data = load(&f);
-    let levels = Levels::new(&f.parsed.model.lint, &LevelOverrides::default());
+    let settings = FileSettings::of(&f.parsed.model).eval(jiff::civil::date(2026, 6, 30));
     let mut group = c.benchmark_group("evaluate");
     group.sample_size(20);
     group.bench_function("300_goals", |b| {
@@ -158,13 +159,7 @@ fn bench_evaluate(c: &mut Criterion) {
                 catalog: &f.linted.catalog,
                 data: &data,
                 windows: &f.linted.windows,
-                settings: Settings {
-                    as_of: jiff::civil::date(2026, 6, 30),
-                    tolerance: 0.1,
-                    stale_after: 7,
-                    min_sample: 100.0,
-                },
-                levels: &levels,
+                settings: &settings,
                 dims: &f.needs.dims,
                 rollups: &rollups,
             };

@@ -6,6 +6,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::Outcome;
 use crate::commands;
+use crate::resolve::flags::{self, DataOverride, FailOn, FlagError, OutputTarget};
+
+/// A clap value parser from one of [`flags`]' parsers.
+fn flag<T: Clone + Send + Sync + 'static>(
+    parse: fn(&str) -> Result<T, FlagError>,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::StringValueParser::new().try_map(move |s: String| parse(&s))
+}
 
 /// Check SMART social-media KPI goals kept in YAML.
 #[derive(Debug, Parser)]
@@ -71,23 +80,24 @@ pub struct CheckArgs {
     #[arg(default_value = "goals.yaml")]
     pub file: PathBuf,
     /// Judge the goals as of this date (YYYY-MM-DD; default: today in the file's time zone).
-    #[arg(long = "as-of", value_name = "DATE")]
-    pub as_of: Option<String>,
-    /// Point a declared source at other files (repeatable).
-    #[arg(long = "data", value_name = "NAME=PATH")]
-    pub data: Vec<String>,
+    #[arg(long = "as-of", value_name = "DATE", value_parser = flag(flags::as_of))]
+    pub as_of: Option<jiff::civil::Date>,
+    /// Point a declared source at other files (repeatable; PATH is relative to the working
+    /// directory).
+    #[arg(long = "data", value_name = "NAME=PATH", value_parser = flag(DataOverride::parse))]
+    pub data: Vec<DataOverride>,
     /// Output format on stdout.
     #[arg(short = 'f', long = "format", value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     /// Also write a format to a file, atomically (repeatable), e.g. `markdown:scorecard.md`.
-    #[arg(short = 'o', long = "output", value_name = "FORMAT:PATH")]
-    pub outputs: Vec<String>,
+    #[arg(short = 'o', long = "output", value_name = "FORMAT:PATH", value_parser = flag(OutputTarget::parse))]
+    pub outputs: Vec<OutputTarget>,
     /// A Markdown template to render instead of the built-in scorecard.
     #[arg(long, value_name = "PATH")]
     pub template: Option<PathBuf>,
     /// Statuses that fail the check, comma-separated, or `none` (default: `defaults.fail_on`).
-    #[arg(long = "fail-on", value_name = "STATUS,...|none")]
-    pub fail_on: Option<String>,
+    #[arg(long = "fail-on", value_name = "STATUS,...|none", value_parser = flag(FailOn::parse))]
+    pub fail_on: Option<FailOn>,
     #[command(flatten)]
     pub levels: LevelArgs,
 }
@@ -186,7 +196,9 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     use clap::{CommandFactory, FromArgMatches};
-    let matches = Cli::command().get_matches_from(args);
+    let matches = Cli::command()
+        .try_get_matches_from(args)
+        .unwrap_or_else(|e| exit_on(&e));
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match (&mut cli.command, matches.subcommand()) {
         (Command::Validate(args), Some(("validate", sub))) => {
@@ -198,6 +210,21 @@ where
         _ => {}
     }
     cli
+}
+
+/// Exits as clap does, except that a flag value our own parsers refused prints their message
+/// alone: it already names the flag and the fix.
+fn exit_on(error: &clap::Error) -> ! {
+    use std::error::Error as _;
+    if let Some(flag) = error.source().and_then(|s| s.downcast_ref::<FlagError>()) {
+        crate::failure::CannotRun::problem(crate::failure::Problem::new(flag.0.clone())).print();
+        // Only `check` has such flags; in GitHub Actions its step outputs say it could not run.
+        if let Some(runner) = crate::github::Runner::from_env() {
+            runner.write_outputs(&crate::github::outputs::lines(2, None, None));
+        }
+        std::process::exit(Outcome::Failed.exit_code());
+    }
+    error.exit()
 }
 
 fn ordered_levels(matches: &clap::ArgMatches) -> Vec<(crate::diag::Level, String)> {

@@ -11,14 +11,17 @@ pub mod data;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod failure;
 pub mod github;
 pub mod lint;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod spec;
 pub mod suggest;
 pub mod threads;
 pub mod timings;
+pub mod vocab;
 
 pub mod commands;
 

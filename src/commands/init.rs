@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Outcome;
 use crate::cli::InitArgs;
+use crate::failure::Problem;
 
 /// The files `init` writes: path inside DIR, and contents.
 pub const FILES: [(&str, &str); 3] = [
@@ -72,12 +73,12 @@ pub fn run(args: &InitArgs) -> Outcome {
 }
 
 /// Writes every file atomically, creating directories; on a failure removes what it wrote.
-fn write_all(targets: &[(PathBuf, &str)]) -> Result<(), String> {
+fn write_all(targets: &[(PathBuf, &str)]) -> Result<(), Problem> {
     let mut written: Vec<&Path> = Vec::new();
     for (path, text) in targets {
         let result = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
             Some(dir) => std::fs::create_dir_all(dir)
-                .map_err(|e| format!("error: cannot create {}: {e}", dir.display())),
+                .map_err(|e| Problem::new(format!("cannot create {}: {e}", dir.display()))),
             None => Ok(()),
         }
         .and_then(|()| super::write_atomically(path, text, false));

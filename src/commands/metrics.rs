@@ -68,8 +68,8 @@ fn table(catalog: &Catalog) -> String {
 
 fn row(m: &Metric) -> [String; 7] {
     let unit = match m.duration_unit {
-        Some(d) => format!("{} ({})", enum_name(&m.unit), enum_name(&d)),
-        None => enum_name(&m.unit),
+        Some(d) => format!("{} ({})", m.unit.name(), d.name()),
+        None => m.unit.name().to_string(),
     };
     let better = match m.better {
         Some(Better::Higher) => "higher",
@@ -79,9 +79,11 @@ fn row(m: &Metric) -> [String; 7] {
     let aggregate = if m.aggregate == Aggregate::Formula {
         "formula".into()
     } else {
-        enum_name(&m.aggregate)
+        m.aggregate.name().to_string()
     };
-    let stage = m.stage.map_or_else(|| "-".to_string(), |s| enum_name(&s));
+    let stage = m
+        .stage
+        .map_or_else(|| "-".to_string(), |s| s.name().to_string());
     let flags = [(m.vanity, "vanity"), (m.non_additive, "non-additive")]
         .iter()
         .filter(|(on, _)| *on)
@@ -101,12 +103,4 @@ fn row(m: &Metric) -> [String; 7] {
         if flags.is_empty() { "-".into() } else { flags },
         definition,
     ]
-}
-
-/// The serde name of a unit-like enum value (`percent`, `sum`).
-fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }

@@ -5,8 +5,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::cli::{LevelArgs, ReportFormat, ValidateArgs};
+use crate::cli::{ReportFormat, ValidateArgs};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level, summary};
+use crate::failure::CannotRun;
 use crate::lint::{self, LevelOverrides};
 use crate::rules::RuleId;
 use crate::spec;
@@ -28,30 +29,6 @@ pub struct FileReport {
     /// Whether the file could not be read at all.
     #[serde(skip)]
     pub unreadable: bool,
-}
-
-/// Turns `--deny/--warn/--allow` into level overrides.
-pub fn level_overrides(args: &LevelArgs) -> Result<LevelOverrides, String> {
-    let mut overrides = LevelOverrides::default();
-    // `ordered` keeps command-line order (a later flag wins); a library caller that fills only
-    // the three lists gets deny, then warn, then allow.
-    let grouped: Vec<(Level, String)> = [
-        (&args.deny, Level::Error),
-        (&args.warn, Level::Warn),
-        (&args.allow, Level::Off),
-    ]
-    .into_iter()
-    .flat_map(|(rules, level)| rules.iter().map(move |r| (level, r.clone())))
-    .collect();
-    let flags = if args.ordered.is_empty() {
-        &grouped
-    } else {
-        &args.ordered
-    };
-    for (level, rule) in flags {
-        overrides.set(rule, *level).map_err(|e| e.0)?;
-    }
-    Ok(overrides)
 }
 
 /// Validates one goal file.
@@ -85,10 +62,10 @@ pub fn validate_file(path: &std::path::Path, overrides: &LevelOverrides) -> File
 
 /// Runs the command.
 pub fn run(args: &ValidateArgs) -> Outcome {
-    let overrides = match level_overrides(&args.levels) {
+    let overrides = match crate::resolve::level_overrides(&args.levels) {
         Ok(o) => o,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(problem) => {
+            CannotRun::problem(problem).print();
             return Outcome::Failed;
         }
     };

@@ -80,6 +80,17 @@ pub struct DataSet {
     pub inputs: Vec<InputFile>,
 }
 
+impl DataSet {
+    /// Table sizes, for `GOALPOST_TIMINGS`: rows, series and allocated cells.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let rows: u64 = self.sources.iter().map(|s| s.rows).sum();
+        let series: usize = self.sources.iter().map(|s| s.table.series.len()).sum();
+        let cells: usize = self.sources.iter().map(|s| s.table.cells()).sum();
+        format!("{rows} rows, {series} series, {cells} day × metric cells allocated")
+    }
+}
+
 /// Reads every source of `parsed`. `paths` replaces a source's path (`--data NAME=PATH`).
 /// Sources are read independently; every failing source contributes its first error.
 pub fn load(

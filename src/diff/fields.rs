@@ -203,7 +203,7 @@ impl MetricDefinition {
 
     /// `percent, higher is better, formula replies/comments`.
     pub fn text(&self) -> String {
-        let mut parts = vec![name(&self.unit)];
+        let mut parts = vec![self.unit.name().to_string()];
         if let Some(d) = &self.duration_unit {
             parts.push(name(d));
         }
@@ -213,7 +213,7 @@ impl MetricDefinition {
         });
         parts.push(match &self.formula {
             Some(f) => format!("formula {f}"),
-            None => format!("aggregate {}", name(&self.aggregate)),
+            None => format!("aggregate {}", self.aggregate.name()),
         });
         parts.join(", ")
     }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::document::DiffDocument;
 use super::{Change, ChangeKind, Effect};
-use crate::report::github::{LIMIT, data, property};
+use crate::report::annotations::{LIMIT, data, property};
 use crate::report::markdown::escape;
 
 /// The heading of the Markdown section; the Action's comment embeds it as is.

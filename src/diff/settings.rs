@@ -32,7 +32,7 @@ pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> 
     }
     let fail_on = |f: &Option<Vec<Status>>| -> BTreeSet<Status> {
         f.clone()
-            .unwrap_or(vec![Status::OffTrack, Status::Missed])
+            .unwrap_or(Status::DEFAULT_FAIL_ON.to_vec())
             .into_iter()
             .collect()
     };
@@ -47,7 +47,7 @@ pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> 
         };
         let text = |s: &BTreeSet<Status>| match s.len() {
             0 => "none".to_string(),
-            _ => s.iter().map(fields::name).collect::<Vec<_>>().join(", "),
+            _ => s.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "),
         };
         let delta = Delta::new(ChangeKind::FailOnChanged, effect, text(&f1), text(&f2));
         deltas.push((delta, "/defaults/fail_on"));

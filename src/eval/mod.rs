@@ -5,22 +5,22 @@ mod buckets;
 pub mod judge;
 mod parallel;
 pub mod values;
+mod verdict;
 
 use std::collections::BTreeSet;
 
 use jiff::civil::Date as CivilDate;
 
 use crate::catalog::{Aggregate, Catalog, Metric, Unit};
-use crate::data::{DataError, DataSet, Day, Needs, day_date, day_number, normalize};
-use crate::diag::{Diagnostic, Level};
-use crate::lint::{Levels, ambition_finding, goal_pointer};
-use crate::rules::RuleId;
+use crate::data::{DataError, DataSet, Day, Needs, day_number, normalize};
+use crate::lint::goal_pointer;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
 use judge::{Band, Frame, Judgement, Rules, judge};
 pub use values::Rollups;
 use values::{Selection, Values};
+pub use verdict::{Verdicts, verdicts};
 
 /// Settings of one evaluation.
 #[derive(Debug, Clone)]
@@ -67,6 +67,11 @@ pub struct Outcome {
     pub buckets: Option<Vec<(Day, Day, Judgement)>>,
     /// Recurring goals: achieved closed buckets in a row.
     pub streak: Option<usize>,
+    /// For a rate, the denominator's total over the judged window (`small-sample`).
+    pub sample: Option<f64>,
+    /// Whether the goal was judged against a target band; the data rules (`stale`,
+    /// `incomplete`, `small-sample`) speak only about judged goals.
+    pub judged: bool,
 }
 
 /// What the goals need from the data: each goal's metric and its formula inputs, transitively,
@@ -184,9 +189,7 @@ pub struct Evaluator<'a> {
     /// Each goal's window from the file.
     pub windows: &'a [Option<GoalWindow>],
     /// Settings.
-    pub settings: Settings,
-    /// Rule levels, for data-dependent findings.
-    pub levels: &'a Levels,
+    pub settings: &'a Settings,
     /// Dimension columns loaded.
     pub dims: &'a [String],
     /// Platform rollups of the data, shared by every goal.
@@ -197,13 +200,13 @@ impl Evaluator<'_> {
     /// Judges every goal of the file, in file order ([`Evaluator::evaluate`] of each), on
     /// several threads: goals are independent, and one that needs the platform rollups builds
     /// them while the other threads go on with goals that do not.
-    pub fn evaluate_all(&self) -> Vec<Option<(Outcome, Vec<Diagnostic>)>> {
+    pub fn evaluate_all(&self) -> Vec<Option<Outcome>> {
         let goals = &self.parsed.model.goals;
         parallel::in_parallel(goals.len(), |i| self.evaluate(i, &goals[i]))
     }
 
     /// Judges goal `index`; `None` for composites.
-    pub fn evaluate(&self, index: usize, goal: &Goal) -> Option<(Outcome, Vec<Diagnostic>)> {
+    pub fn evaluate(&self, index: usize, goal: &Goal) -> Option<Outcome> {
         let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;
         let values = Values::new(
             self.catalog,
@@ -229,7 +232,7 @@ impl Evaluator<'_> {
                 // An open window with no data at all: nothing to judge.
                 let mut outcome = empty_outcome(Status::NoData);
                 outcome.data_end = data_end;
-                return Some((outcome, Vec::new()));
+                return Some(outcome);
             }
         };
         let baseline = self.baseline(goal, range, &value);
@@ -251,7 +254,7 @@ impl Evaluator<'_> {
             } else {
                 Status::NoData
             };
-            return Some((outcome, Vec::new()));
+            return Some(outcome);
         };
         let rules = Rules {
             is_sum,
@@ -328,8 +331,9 @@ impl Evaluator<'_> {
                 }
             }
         }
-        let findings = self.warnings(index, goal, metric, &values, &outcome);
-        Some((outcome, findings))
+        outcome.sample = self.sample(metric, &values, &outcome);
+        outcome.judged = true;
+        Some(outcome)
     }
 
     /// `(start, end, open_start)` of the window judged.
@@ -389,103 +393,19 @@ impl Evaluator<'_> {
         })
     }
 
-    /// Data-dependent findings about the goal: stale, incomplete, small-sample, no baseline.
-    fn warnings(
-        &self,
-        index: usize,
-        goal: &Goal,
-        metric: &Metric,
-        values: &Values,
-        outcome: &Outcome,
-    ) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        let as_of = day_number(self.settings.as_of);
-        let pointer = goal_pointer(index, "");
-        let j = &outcome.judgement;
-        let id_pointer = goal_pointer(index, "id");
-        let mut emit_at = |at: &str, rule: RuleId, message: String, help: &str| {
-            let level = self.levels.level(rule, &goal.allow);
-            if level != Level::Off {
-                let span = self
-                    .parsed
-                    .spans
-                    .value(at)
-                    .or_else(|| self.parsed.spans.value(&pointer));
-                out.push(
-                    Diagnostic::new(rule, &self.parsed.source.display, message)
-                        .level(level)
-                        .at(span)
-                        .help(help)
-                        .goal(Some(goal.id.as_str())),
-                );
-            }
-        };
-        // A baseline computed from data: the data-dependent half of trivial/ambitious-target.
-        if let (Some(base), Some(band)) = (outcome.baseline, outcome.band)
-            && base.window.is_some()
-            && let Some(value) = base.value
-            && let Some((rule, message, help)) = ambition_finding(value, band.low, band.high)
-        {
-            emit_at(&goal_pointer(index, "target"), rule, message, help);
+    /// For a rate (percent, factor), the denominator's total over the judged window (the
+    /// current bucket's for a recurring goal), for the `small-sample` rule.
+    fn sample(&self, metric: &Metric, values: &Values, outcome: &Outcome) -> Option<f64> {
+        if !matches!(metric.unit, Unit::Percent | Unit::Factor) {
+            return None;
         }
-        let mut emit =
-            |rule: RuleId, message: String, help: &str| emit_at(&id_pointer, rule, message, help);
-        if j.status == Status::Pending {
-            return out;
-        }
-        if let Some(l) = outcome.data_end {
-            let age = as_of - l;
-            if age > self.settings.stale_after as Day {
-                emit(
-                    RuleId::Stale,
-                    format!(
-                        "the newest data is from {}, {age} days before {} (stale_after: {}d)",
-                        day_date(l),
-                        self.settings.as_of,
-                        self.settings.stale_after
-                    ),
-                    "export fresh data, or raise `defaults.stale_after`",
-                );
-            }
-            if let Some(end) = outcome.end
-                && goal.rolling.is_none()
-                && as_of > end
-                && l < end
-            {
-                emit(
-                    RuleId::Incomplete,
-                    format!(
-                        "the deadline {} passed but the data ends {}; judged on incomplete data",
-                        day_date(end),
-                        day_date(l)
-                    ),
-                    "export the data up to the deadline to settle the goal",
-                );
-            }
-        }
-        let rate = matches!(metric.unit, Unit::Percent | Unit::Factor);
-        if rate && let (Some(start), Some(o)) = (outcome.start, j.observed_end) {
-            let start = outcome
-                .buckets
-                .as_ref()
-                .and_then(|b| b.iter().find(|(a, e, _)| *a <= o && o <= *e).map(|x| x.0))
-                .unwrap_or(start);
-            if let Some(den) = values.denominator(metric, start, o)
-                && den < self.settings.min_sample
-            {
-                emit(
-                    RuleId::SmallSample,
-                    format!(
-                        "`{}` rests on a denominator of {} (min_sample: {})",
-                        metric.id,
-                        crate::spec::scalars::format_number(den),
-                        self.settings.min_sample
-                    ),
-                    "a rate over a small sample swings by chance; widen the window or lower `defaults.min_sample`",
-                );
-            }
-        }
-        out
+        let (start, o) = (outcome.start?, outcome.judgement.observed_end?);
+        let start = outcome
+            .buckets
+            .as_ref()
+            .and_then(|b| b.iter().find(|(a, e, _)| *a <= o && o <= *e).map(|x| x.0))
+            .unwrap_or(start);
+        values.denominator(metric, start, o)
     }
 }
 
@@ -501,6 +421,8 @@ fn empty_outcome(status: Status) -> Outcome {
         daily: None,
         buckets: None,
         streak: None,
+        sample: None,
+        judged: false,
     }
 }
 
@@ -511,17 +433,4 @@ fn daily(values: &Values, metric: &str, a: Day, b: Day) -> Option<(Day, Vec<Opti
 /// The target as a band, given the baseline value (docs/evaluation.md, "Baselines and targets").
 pub fn band(target: &Target, baseline: Option<f64>) -> Option<Band> {
     target.band(baseline).map(|(low, high)| Band { low, high })
-}
-
-/// Order from worst to best, for composites and the scorecard.
-pub fn severity_rank(status: Status) -> u8 {
-    match status {
-        Status::Missed => 0,
-        Status::OffTrack => 1,
-        Status::AtRisk => 2,
-        Status::NoData => 3,
-        Status::Pending => 4,
-        Status::OnTrack => 5,
-        Status::Achieved => 6,
-    }
 }

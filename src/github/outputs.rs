@@ -7,15 +7,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::report::Document;
-use crate::spec::model::Status;
-
-/// The output name of a status: its JSON name in kebab-case (`on_track` → `on-track`).
-pub fn status_name(status: Status) -> String {
-    serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
-        .unwrap_or_default()
-}
 
 /// The lines to append to `$GITHUB_OUTPUT`. Without a document (`check` could not run), only
 /// `exit-code`.
@@ -27,7 +18,7 @@ pub fn lines(exit_code: i32, doc: Option<&Document>, scorecard: Option<&Path>) -
     put(&mut out, "failing", &doc.summary.failing.to_string());
     put(&mut out, "warnings", &doc.summary.warnings.to_string());
     for (status, count) in &doc.summary.statuses {
-        put(&mut out, &status_name(*status), &count.to_string());
+        put(&mut out, &status.kebab_name(), &count.to_string());
     }
     if let Some(path) = scorecard {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -53,12 +44,13 @@ fn put(out: &mut String, name: &str, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::Status;
 
     #[test]
     fn statuses_are_kebab_case() {
-        assert_eq!(status_name(Status::OnTrack), "on-track");
-        assert_eq!(status_name(Status::NoData), "no-data");
-        assert_eq!(status_name(Status::Missed), "missed");
+        assert_eq!(Status::OnTrack.kebab_name(), "on-track");
+        assert_eq!(Status::NoData.kebab_name(), "no-data");
+        assert_eq!(Status::Missed.kebab_name(), "missed");
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! parsed goal file. Every rule runs; every finding is collected.
 
 mod config;
+mod data_rules;
 mod file_rules;
 mod goal_rules;
 mod target_rules;
 
 pub use config::{LevelOverrides, Levels, OverrideError};
+pub use data_rules::data_findings;
 pub use target_rules::ambition_finding;
 
 use crate::catalog::Catalog;

@@ -9,8 +9,9 @@ use super::document::*;
 use crate::catalog::{Catalog, Metric, Unit};
 use crate::data::{DataSet, InputFile, day_date};
 use crate::diag::{Diagnostic, Level};
-use crate::eval::{Outcome, severity_rank};
+use crate::eval::{Outcome, Verdicts};
 use crate::lint::goal_pointer;
+use crate::resolve::Plan;
 use crate::spec::ParsedFile;
 use crate::spec::model::{FilterValue, Goal, Severity, Status, Target};
 
@@ -24,14 +25,12 @@ pub struct Inputs<'a> {
     pub data: &'a DataSet,
     /// Each goal's outcome (`None` for composites).
     pub outcomes: &'a [Option<Outcome>],
+    /// Each goal's status and failing verdict.
+    pub verdicts: &'a Verdicts,
     /// Lint findings, data-free and data-dependent.
     pub lint: Vec<Diagnostic>,
-    /// The as-of date.
-    pub as_of: String,
-    /// The goal file's time zone.
-    pub timezone: String,
-    /// Statuses that fail.
-    pub fail_on: Vec<Status>,
+    /// The run's resolved settings (as-of, time zone, fail_on, currency).
+    pub plan: &'a Plan,
     /// The goal file as an input.
     pub goal_file: InputFile,
 }
@@ -39,12 +38,8 @@ pub struct Inputs<'a> {
 /// Builds the document.
 pub fn build(inputs: Inputs) -> Document {
     let model = &inputs.parsed.model;
-    let currency = model
-        .currency
-        .as_ref()
-        .map_or("EUR", |c| c.as_str())
-        .to_string();
-    let statuses = resolve_statuses(&model.goals, inputs.outcomes);
+    let plan = inputs.plan;
+    let currency = plan.settings.currency.clone();
     let warnings = warnings_by_goal(&inputs.lint);
     let goals: Vec<GoalReport> = model
         .goals
@@ -52,9 +47,8 @@ pub fn build(inputs: Inputs) -> Document {
         .enumerate()
         .map(|(i, goal)| {
             let mut report = goal_report(&inputs, i, goal, &currency);
-            report.status = statuses[i];
-            report.failing =
-                inputs.fail_on.contains(&report.status) && goal.severity != Some(Severity::Warn);
+            report.status = inputs.verdicts.statuses[i];
+            report.failing = inputs.verdicts.failing[i];
             report.warnings = warnings.get(goal.id.as_str()).cloned().unwrap_or_default();
             report
         })
@@ -72,10 +66,10 @@ pub fn build(inputs: Inputs) -> Document {
             .title
             .clone()
             .unwrap_or_else(|| inputs.parsed.source.display.clone()),
-        as_of: inputs.as_of.clone(),
-        timezone: inputs.timezone.clone(),
+        as_of: plan.as_of.to_string(),
+        timezone: plan.settings.timezone.clone(),
         currency,
-        fail_on: inputs.fail_on.clone(),
+        fail_on: plan.settings.fail_on.clone(),
         summary,
         objectives: objectives(&inputs, &goals),
         sources: sources(inputs.data),
@@ -100,30 +94,6 @@ fn warnings_by_goal(lint: &[Diagnostic]) -> HashMap<&str, Vec<GoalWarning>> {
         }
     }
     by_goal
-}
-
-/// Each goal's status; a composite takes its worst member's (members first, recursively).
-fn resolve_statuses(goals: &[Goal], outcomes: &[Option<Outcome>]) -> Vec<Status> {
-    fn status_of(i: usize, goals: &[Goal], outcomes: &[Option<Outcome>], depth: usize) -> Status {
-        if let Some(o) = &outcomes[i] {
-            return o.judgement.status;
-        }
-        let Some(members) = &goals[i].all_of else {
-            return Status::NoData;
-        };
-        if depth > goals.len() {
-            return Status::NoData;
-        }
-        members
-            .iter()
-            .filter_map(|id| goals.iter().position(|g| g.id == *id))
-            .map(|m| status_of(m, goals, outcomes, depth + 1))
-            .min_by_key(|s| severity_rank(*s))
-            .unwrap_or(Status::NoData)
-    }
-    (0..goals.len())
-        .map(|i| status_of(i, goals, outcomes, 0))
-        .collect()
 }
 
 fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> GoalReport {
@@ -263,18 +233,8 @@ fn target_report(target: &Target, outcome: Option<&Outcome>) -> TargetReport {
 }
 
 fn summary(goals: &[GoalReport], lint: &[Diagnostic]) -> Summary {
-    let mut statuses: IndexMap<Status, usize> = [
-        Status::Missed,
-        Status::OffTrack,
-        Status::AtRisk,
-        Status::NoData,
-        Status::Pending,
-        Status::OnTrack,
-        Status::Achieved,
-    ]
-    .into_iter()
-    .map(|s| (s, 0))
-    .collect();
+    let mut statuses: IndexMap<Status, usize> =
+        Status::WORST_FIRST.into_iter().map(|s| (s, 0)).collect();
     for g in goals {
         *statuses.entry(g.status).or_default() += 1;
     }
@@ -327,7 +287,7 @@ fn members(
 ) -> (Vec<String>, Option<Status>) {
     let picked = || goals.iter().filter(|g| belongs(g));
     let ids = picked().map(|g| g.id.clone()).collect();
-    let worst = picked().map(|g| g.status).min_by_key(|s| severity_rank(*s));
+    let worst = picked().map(|g| g.status).min_by_key(|s| s.rank());
     (ids, worst)
 }
 

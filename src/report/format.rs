@@ -2,13 +2,6 @@
 //! progress bars and sparklines. Shared by the text output and the Markdown template filters.
 
 use crate::catalog::{DurationUnit, Unit};
-use crate::spec::model::Status;
-
-/// The unit-like enum variant (`Status`, `Unit`, `DurationUnit`) whose serde name is `name`
-/// (`on_track`, `percent`, `minutes`).
-pub fn from_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
-}
 
 /// Formats `v` in a metric's unit; `currency` is the code shown with money.
 pub fn value(v: Option<f64>, unit: Unit, duration: Option<DurationUnit>, currency: &str) -> String {
@@ -25,11 +18,7 @@ pub fn value(v: Option<f64>, unit: Unit, duration: Option<DurationUnit>, currenc
         Unit::Currency => money(v, currency),
         Unit::Rating => format!("{}★", trimmed(v, 2)),
         Unit::Duration => {
-            let suffix = match duration {
-                Some(DurationUnit::Minutes) => " min",
-                Some(DurationUnit::Hours) => " h",
-                Some(DurationUnit::Seconds) | None => " s",
-            };
+            let suffix = duration.unwrap_or(DurationUnit::Seconds).suffix();
             format!("{}{suffix}", grouped(v, decimals_for(v)))
         }
     }
@@ -154,32 +143,6 @@ fn downsample(values: &[Option<f64>], width: usize) -> Vec<Option<f64>> {
             (!chunk.is_empty()).then(|| chunk.iter().sum::<f64>() / chunk.len() as f64)
         })
         .collect()
-}
-
-/// The status as words: `on track`.
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Pending => "pending",
-        Status::NoData => "no data",
-        Status::Achieved => "achieved",
-        Status::OnTrack => "on track",
-        Status::AtRisk => "at risk",
-        Status::OffTrack => "off track",
-        Status::Missed => "missed",
-    }
-}
-
-/// The status as an emoji.
-pub fn status_icon(status: Status) -> &'static str {
-    match status {
-        Status::Pending => "⏳",
-        Status::NoData => "⚪",
-        Status::Achieved => "✅",
-        Status::OnTrack => "🟢",
-        Status::AtRisk => "🟡",
-        Status::OffTrack => "🔴",
-        Status::Missed => "❌",
-    }
 }
 
 #[cfg(test)]

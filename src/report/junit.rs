@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::document::{Document, GoalReport};
-use super::format::status_label;
 use crate::spec::model::Status;
 
 /// The JUnit report of a document.
@@ -50,7 +49,7 @@ fn testcase(out: &mut String, doc: &Document, g: &GoalReport) {
             out,
             ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
             xml(&serde_plain(g.status)),
-            xml(&format!("{} is {}", g.id, status_label(g.status))),
+            xml(&format!("{} is {}", g.id, g.status.label())),
             xml(&details)
         );
     } else if g.status == Status::Pending {
@@ -68,7 +67,7 @@ fn testcase(out: &mut String, doc: &Document, g: &GoalReport) {
 }
 
 fn details(g: &GoalReport) -> String {
-    let mut lines = vec![format!("status: {}", status_label(g.status))];
+    let mut lines = vec![format!("status: {}", g.status.label())];
     let num = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
     if let Some(m) = &g.metric {
         lines.push(format!("metric: {}", m.id));

@@ -9,7 +9,6 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State};
 use super::document::Document;
 use super::format;
 use crate::catalog::{DurationUnit, Unit};
-use crate::eval::severity_rank;
 use crate::spec::model::Status;
 
 /// The built-in scorecard template.
@@ -67,10 +66,10 @@ fn environment(doc: &Document) -> Environment<'static> {
     env.add_filter("bar", |v: Option<f64>| format::bar(v));
     env.add_filter("spark", spark_filter);
     env.add_filter("status_icon", |s: String| {
-        status(&s).map_or("", format::status_icon)
+        Status::parse(&s).map_or("", Status::icon)
     });
     env.add_filter("status_label", |s: String| {
-        status(&s).map_or_else(|| s.clone(), |s| format::status_label(s).to_string())
+        Status::parse(&s).map_or_else(|| s.clone(), |s| s.label().to_string())
     });
     env.add_filter("target_text", target_text);
     let goals = Value::from(Serde(&doc.goals));
@@ -88,8 +87,8 @@ fn environment(doc: &Document) -> Environment<'static> {
         goals.sort_by_key(|g| {
             g.get_attr("status")
                 .ok()
-                .and_then(|s| s.as_str().and_then(status))
-                .map_or(u8::MAX, severity_rank)
+                .and_then(|s| s.as_str().and_then(Status::parse))
+                .map_or(u8::MAX, Status::rank)
         });
         goals
     });
@@ -134,10 +133,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn status(s: &str) -> Option<Status> {
-    format::from_name(s)
-}
-
 /// `metric` is a goal's `metric` object: unit, duration unit and currency.
 fn unit_of(metric: &Value) -> (Unit, Option<DurationUnit>, String) {
     let field = |name: &str| {
@@ -147,9 +142,9 @@ fn unit_of(metric: &Value) -> (Unit, Option<DurationUnit>, String) {
             .and_then(|v| v.as_str().map(str::to_string))
     };
     let unit = field("unit")
-        .and_then(|u| format::from_name(&u))
+        .and_then(|u| Unit::parse(&u))
         .unwrap_or(Unit::Count);
-    let duration = field("duration_unit").and_then(|u| format::from_name(&u));
+    let duration = field("duration_unit").and_then(|u| DurationUnit::parse(&u));
     (
         unit,
         duration,

@@ -2,12 +2,13 @@
 //! document rendered as text, Markdown (minijinja templates), JUnit XML or GitHub workflow
 //! commands.
 
+pub mod annotations;
 pub mod build;
 pub mod document;
 pub mod format;
-pub mod github;
 pub mod junit;
 pub mod markdown;
+pub mod render;
 pub mod text;
 
 pub use document::Document;

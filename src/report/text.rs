@@ -3,24 +3,23 @@
 use std::fmt::Write as _;
 
 use super::document::{Document, GoalReport};
-use super::format::{band, percent, status_label};
+use super::format::{band, percent};
 use crate::diag::one_line;
-use crate::eval::severity_rank;
-use crate::spec::model::Status;
+use crate::vocab::{Status, Tone};
 
 /// Renders the scorecard as plain text; `color` adds ANSI colors to the statuses.
 pub fn render(doc: &Document, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — as of {}\n", one_line(&doc.title), doc.as_of);
     let mut goals: Vec<&GoalReport> = doc.goals.iter().collect();
-    goals.sort_by_key(|g| severity_rank(g.status));
+    goals.sort_by_key(|g| g.status.rank());
     let id_width = goals
         .iter()
         .map(|g| g.id.chars().count())
         .max()
         .unwrap_or(0);
     for g in goals {
-        let label = format!("{:<9}", status_label(g.status));
+        let label = format!("{:<9}", g.status.label());
         let label = if color {
             paint(g.status, &label)
         } else {
@@ -43,7 +42,7 @@ pub fn render(doc: &Document, color: bool) -> String {
         .statuses
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(s, n)| format!("{n} {}", status_label(*s)))
+        .map(|(s, n)| format!("{n} {}", s.label()))
         .collect();
     let _ = writeln!(
         out,
@@ -88,11 +87,11 @@ fn numbers(g: &GoalReport) -> String {
 }
 
 fn paint(status: Status, text: &str) -> String {
-    let code = match status {
-        Status::Missed | Status::OffTrack => "31",
-        Status::AtRisk => "33",
-        Status::OnTrack | Status::Achieved => "32",
-        Status::Pending | Status::NoData => "2",
+    let code = match status.tone() {
+        Tone::Bad => "31",
+        Tone::Warning => "33",
+        Tone::Good => "32",
+        Tone::Muted => "2",
     };
     format!("\x1b[{code}m{text}\x1b[0m")
 }

@@ -12,6 +12,7 @@ use super::scalars::{
 use crate::catalog::{Aggregate, Better, DurationUnit, Stage, Unit};
 use crate::diag::Level;
 use crate::rules::RuleId;
+pub use crate::vocab::Status;
 
 /// A goalpost goal file: SMART social-media KPI goals, the objectives they serve, and where
 /// their numbers come from.
@@ -266,28 +267,6 @@ pub struct Defaults {
     /// Smallest denominator total a rate is trusted on (default 100).
     #[serde(default)]
     pub min_sample: Option<u64>,
-}
-
-/// Goal statuses (SPEC §3.2).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// The as-of date is before the start.
-    Pending,
-    /// No observed data, or the value is undefined.
-    NoData,
-    /// Met for good.
-    Achieved,
-    /// The projection meets the target.
-    OnTrack,
-    /// The projection misses by no more than the tolerance.
-    AtRisk,
-    /// The projection misses by more than the tolerance.
-    OffTrack,
-    /// The deadline passed and the target was not met.
-    Missed,
 }
 
 /// One SMART goal, or a composite of goals (`all_of`).

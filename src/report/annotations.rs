@@ -6,10 +6,9 @@
 //! break as `%0A`), so a title cannot start a second command.
 
 use super::document::{Document, GoalReport};
-use super::format::{band, status_label};
+use super::format::band;
 use crate::diag::Level;
-use crate::eval::severity_rank;
-use crate::spec::model::Status;
+use crate::vocab::Tone;
 
 /// Annotations GitHub shows per level and step.
 pub const LIMIT: usize = 10;
@@ -87,7 +86,7 @@ pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
 fn goal_annotation(g: &GoalReport, file: &str) -> Option<Annotation> {
     let level = if g.failing {
         "error"
-    } else if matches!(g.status, Status::AtRisk | Status::OffTrack | Status::Missed) {
+    } else if matches!(g.status.tone(), Tone::Bad | Tone::Warning) {
         "warning"
     } else {
         return None;
@@ -117,9 +116,9 @@ fn goal_annotation(g: &GoalReport, file: &str) -> Option<Annotation> {
         file: file.to_string(),
         line: g.line,
         column: g.column,
-        title: format!("goal {} is {}", g.id, status_label(g.status)),
+        title: format!("goal {} is {}", g.id, g.status.label()),
         message,
-        rank: severity_rank(g.status),
+        rank: g.status.rank(),
     })
 }
 

@@ -1,0 +1,20 @@
+//! Every default a goal file or the command line can override, in one place. Nothing else in
+//! the crate restates these values: stages read them from a resolved [`super::FileSettings`] or
+//! [`super::Plan`].
+
+use crate::vocab::Status;
+
+/// The currency of a file without `currency:`.
+pub const CURRENCY: &str = "EUR";
+/// The time zone of a file without `timezone:`.
+pub const TIMEZONE: &str = "UTC";
+/// `defaults.tolerance`: the at-risk band as a fraction of the target.
+pub const TOLERANCE: f64 = 0.1;
+/// How `defaults.tolerance` reads when it is not set, in messages.
+pub const TOLERANCE_TEXT: &str = "10% (default)";
+/// `defaults.stale_after`, in days.
+pub const STALE_AFTER_DAYS: u32 = 7;
+/// `defaults.min_sample`: the smallest denominator a rate is trusted on.
+pub const MIN_SAMPLE: f64 = 100.0;
+/// `defaults.fail_on`: the statuses that fail `check`.
+pub const FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];

@@ -1,0 +1,222 @@
+//! The resolve stage: the linted goal file plus the command line become one fully resolved
+//! [`Plan`] — as-of date, time zone, fail_on, tolerance, currency, outputs, template — with
+//! every default applied here and nowhere else ([`defaults`]).
+//!
+//! It runs in two phases, as the inputs arrive: [`Request`] checks what the flags alone decide
+//! (rule levels, the template) before the goal file is read; [`Plan::new`] adds what needs the
+//! file (its time zone decides "today").
+
+pub mod defaults;
+pub mod flags;
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::cli::{CheckArgs, CheckFormat, LevelArgs};
+use crate::diag::Level;
+use crate::eval::Settings;
+use crate::failure::Problem;
+use crate::lint::LevelOverrides;
+use crate::spec::model::GoalFile;
+use crate::vocab::Status;
+pub use flags::{DataOverride, FailOn, FlagError, OutputTarget};
+
+/// The goal file's own settings with the defaults applied: what `check` judges by and what
+/// `diff` compares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileSettings {
+    /// The at-risk band as a fraction of the target (`defaults.tolerance`).
+    pub tolerance: f64,
+    /// Days after which data is stale (`defaults.stale_after`).
+    pub stale_after: u32,
+    /// The smallest denominator a rate is trusted on (`defaults.min_sample`).
+    pub min_sample: f64,
+    /// Statuses that fail the check (`defaults.fail_on`).
+    pub fail_on: Vec<Status>,
+    /// The currency code money is shown in (`currency:`).
+    pub currency: String,
+    /// The time zone's name (`timezone:`).
+    pub timezone: String,
+}
+
+impl FileSettings {
+    /// The settings of `model`, defaults applied.
+    #[must_use]
+    pub fn of(model: &GoalFile) -> FileSettings {
+        let d = &model.defaults;
+        FileSettings {
+            tolerance: d.tolerance.map_or(defaults::TOLERANCE, |t| t.value),
+            stale_after: d.stale_after.map_or(defaults::STALE_AFTER_DAYS, |s| s.0),
+            #[allow(clippy::cast_precision_loss)] // a sample size is far below 2^52
+            min_sample: d.min_sample.map_or(defaults::MIN_SAMPLE, |m| m as f64),
+            fail_on: d
+                .fail_on
+                .clone()
+                .unwrap_or_else(|| defaults::FAIL_ON.to_vec()),
+            currency: model
+                .currency
+                .as_ref()
+                .map_or(defaults::CURRENCY, |c| c.as_str())
+                .to_string(),
+            timezone: model
+                .timezone
+                .clone()
+                .unwrap_or_else(|| defaults::TIMEZONE.to_string()),
+        }
+    }
+
+    /// The settings an evaluation as of `as_of` judges by.
+    #[must_use]
+    pub fn eval(&self, as_of: Date) -> Settings {
+        Settings {
+            as_of,
+            tolerance: self.tolerance,
+            stale_after: self.stale_after,
+            min_sample: self.min_sample,
+        }
+    }
+}
+
+/// A user's Markdown template.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Its path, for messages.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// What the flags alone decide, checked before the goal file is read.
+#[derive(Debug)]
+pub struct Request<'a> {
+    /// The arguments.
+    pub args: &'a CheckArgs,
+    /// `--deny/--warn/--allow`.
+    pub overrides: LevelOverrides,
+    /// `--template`, read.
+    pub template: Option<Template>,
+}
+
+impl<'a> Request<'a> {
+    /// Checks the rule flags and reads the template.
+    ///
+    /// # Errors
+    /// An unknown or fixed rule, or an unreadable template.
+    pub fn new(args: &'a CheckArgs) -> Result<Request<'a>, Problem> {
+        Ok(Request {
+            args,
+            overrides: level_overrides(&args.levels)?,
+            template: args.template.as_deref().map(read_template).transpose()?,
+        })
+    }
+}
+
+/// Everything one `check` run needs, resolved.
+#[derive(Debug)]
+pub struct Plan {
+    /// The file's settings, `--fail-on` applied.
+    pub settings: FileSettings,
+    /// The time zone "today" and dates are read in.
+    pub timezone: TimeZone,
+    /// The date the goals are judged as of.
+    pub as_of: Date,
+    /// The format printed on stdout.
+    pub stdout: CheckFormat,
+    /// `-o` files.
+    pub outputs: Vec<OutputTarget>,
+    /// `--template`.
+    pub template: Option<Template>,
+    /// `--data`: files to read instead of a source's own.
+    pub data: IndexMap<String, PathBuf>,
+    /// `--deny/--warn/--allow`.
+    pub overrides: LevelOverrides,
+}
+
+impl Plan {
+    /// The plan for `model`, given the checked flags.
+    ///
+    /// # Errors
+    /// An unknown time zone.
+    pub fn new(request: Request, model: &GoalFile) -> Result<Plan, Problem> {
+        let args = request.args;
+        let mut settings = FileSettings::of(model);
+        if let Some(FailOn(statuses)) = &args.fail_on {
+            settings.fail_on.clone_from(statuses);
+        }
+        let timezone = TimeZone::get(&settings.timezone)
+            .map_err(|_| Problem::new(format!("unknown time zone `{}`", settings.timezone)))?;
+        let as_of = args.as_of.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned_datetime(timezone.clone())
+                .date()
+        });
+        Ok(Plan {
+            settings,
+            timezone,
+            as_of,
+            stdout: args.format,
+            outputs: args.outputs.clone(),
+            template: request.template,
+            data: args
+                .data
+                .iter()
+                .map(|d| (d.source.clone(), d.path.clone()))
+                .collect(),
+            overrides: request.overrides,
+        })
+    }
+
+    /// The settings the evaluation judges by.
+    #[must_use]
+    pub fn eval_settings(&self) -> Settings {
+        self.settings.eval(self.as_of)
+    }
+
+    /// The path of the Markdown scorecard an `-o markdown:PATH` writes, if any.
+    #[must_use]
+    pub fn scorecard_path(&self) -> Option<&Path> {
+        self.outputs
+            .iter()
+            .find(|o| o.format == CheckFormat::Markdown)
+            .map(|o| o.path.as_path())
+    }
+}
+
+/// `--deny/--warn/--allow`, in command-line order (a later flag wins).
+///
+/// # Errors
+/// A rule that does not exist or cannot be configured.
+pub fn level_overrides(args: &LevelArgs) -> Result<LevelOverrides, Problem> {
+    let mut overrides = LevelOverrides::default();
+    // `ordered` keeps command-line order (a later flag wins); a library caller that fills only
+    // the three lists gets deny, then warn, then allow.
+    let grouped: Vec<(Level, String)> = [
+        (&args.deny, Level::Error),
+        (&args.warn, Level::Warn),
+        (&args.allow, Level::Off),
+    ]
+    .into_iter()
+    .flat_map(|(rules, level)| rules.iter().map(move |r| (level, r.clone())))
+    .collect();
+    let flags = if args.ordered.is_empty() {
+        &grouped
+    } else {
+        &args.ordered
+    };
+    for (level, rule) in flags {
+        overrides.set(rule, *level).map_err(|e| Problem::new(e.0))?;
+    }
+    Ok(overrides)
+}
+
+fn read_template(path: &Path) -> Result<Template, Problem> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Problem::new(format!("cannot read the template {}: {e}", path.display())))?;
+    Ok(Template {
+        name: path.display().to_string(),
+        text,
+    })
+}

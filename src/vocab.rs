@@ -1,0 +1,298 @@
+//! The small closed vocabularies every stage shares: goal statuses, metric units, directions,
+//! aggregations and funnel stages.
+//!
+//! Each enum's names (as written in goal files and the JSON document), labels, icons, order and
+//! parser live here and nowhere else: a stage that needs "every status" or "the word for
+//! `at_risk`" asks this module instead of listing them again.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a unit-like enum whose variants have one written name each (the serde name, the
+/// name in messages and the one [`parse`](Status::parse) accepts), with `ALL` in declaration
+/// order.
+macro_rules! vocabulary {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+            schemars::JsonSchema,
+        )]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name as written in goal files and the JSON document (`snake_case`).
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// The value named `text` (its [`name`](Self::name)).
+            #[must_use]
+            pub fn parse(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.name() == text)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A goal's status as of a date.
+    pub enum Status {
+        /// The as-of date is before the start.
+        Pending = "pending",
+        /// No observed data, or the value is undefined.
+        NoData = "no_data",
+        /// Met for good.
+        Achieved = "achieved",
+        /// The projection meets the target.
+        OnTrack = "on_track",
+        /// The projection misses by no more than the tolerance.
+        AtRisk = "at_risk",
+        /// The projection misses by more than the tolerance.
+        OffTrack = "off_track",
+        /// The deadline passed and the target was not met.
+        Missed = "missed",
+    }
+}
+
+/// How a status should look: the colour of its text and the level of its annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Missed or off track (red; a warning annotation).
+    Bad,
+    /// At risk (yellow; a notice annotation).
+    Warning,
+    /// On track or achieved (green).
+    Good,
+    /// Pending or without data (dim).
+    Muted,
+}
+
+impl Status {
+    /// Every status, worst first: the order of reports, summaries and "the worst of".
+    pub const WORST_FIRST: [Status; 7] = [
+        Status::Missed,
+        Status::OffTrack,
+        Status::AtRisk,
+        Status::NoData,
+        Status::Pending,
+        Status::OnTrack,
+        Status::Achieved,
+    ];
+
+    /// The statuses that fail `check` unless `defaults.fail_on` or `--fail-on` say otherwise.
+    pub const DEFAULT_FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];
+
+    /// The position in [`WORST_FIRST`](Self::WORST_FIRST): 0 is the worst.
+    #[must_use]
+    pub fn rank(self) -> u8 {
+        match self {
+            Status::Missed => 0,
+            Status::OffTrack => 1,
+            Status::AtRisk => 2,
+            Status::NoData => 3,
+            Status::Pending => 4,
+            Status::OnTrack => 5,
+            Status::Achieved => 6,
+        }
+    }
+
+    /// The status as words: `on track`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::NoData => "no data",
+            Status::Achieved => "achieved",
+            Status::OnTrack => "on track",
+            Status::AtRisk => "at risk",
+            Status::OffTrack => "off track",
+            Status::Missed => "missed",
+        }
+    }
+
+    /// The status as an emoji.
+    #[must_use]
+    pub fn icon(self) -> &'static str {
+        match self {
+            Status::Pending => "⏳",
+            Status::NoData => "⚪",
+            Status::Achieved => "✅",
+            Status::OnTrack => "🟢",
+            Status::AtRisk => "🟡",
+            Status::OffTrack => "🔴",
+            Status::Missed => "❌",
+        }
+    }
+
+    /// How the status should look.
+    #[must_use]
+    pub fn tone(self) -> Tone {
+        match self {
+            Status::Missed | Status::OffTrack => Tone::Bad,
+            Status::AtRisk => Tone::Warning,
+            Status::OnTrack | Status::Achieved => Tone::Good,
+            Status::Pending | Status::NoData => Tone::Muted,
+        }
+    }
+
+    /// The name in kebab-case, as GitHub step outputs spell it: `on-track`.
+    #[must_use]
+    pub fn kebab_name(self) -> String {
+        self.name().replace('_', "-")
+    }
+
+    /// The status a user typed: its name (`off_track`), or with a space (`off track`).
+    #[must_use]
+    pub fn parse_loose(text: &str) -> Option<Status> {
+        Status::parse(&text.trim().replace(' ', "_"))
+    }
+
+    /// Every name, for messages: `pending, no_data, …, missed`.
+    #[must_use]
+    pub fn names() -> String {
+        let names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
+        names.join(", ")
+    }
+}
+
+vocabulary! {
+    /// What a metric's number measures, which decides how targets are written and values shown.
+    pub enum Unit {
+        /// A plain count (posts, clicks, leads).
+        Count = "count",
+        /// A fraction 0..1, written as `"4.5%"` and shown as 4.5%.
+        Percent = "percent",
+        /// A multiple, shown as 4.2× (ROAS, frequency).
+        Factor = "factor",
+        /// Money in the file's currency.
+        Currency = "currency",
+        /// A length of time; the metric states its [`DurationUnit`].
+        Duration = "duration",
+        /// Stars.
+        Rating = "rating",
+    }
+}
+
+vocabulary! {
+    /// The unit a duration metric is counted in.
+    pub enum DurationUnit {
+        /// Seconds (watch time).
+        Seconds = "seconds",
+        /// Minutes (response time).
+        Minutes = "minutes",
+        /// Hours (time spent creating content).
+        Hours = "hours",
+    }
+}
+
+impl DurationUnit {
+    /// The suffix after a number: ` min`.
+    #[must_use]
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DurationUnit::Seconds => " s",
+            DurationUnit::Minutes => " min",
+            DurationUnit::Hours => " h",
+        }
+    }
+}
+
+vocabulary! {
+    /// Which way a metric should move; no value means neither is better.
+    pub enum Better {
+        /// More is better (reach, leads).
+        Higher = "higher",
+        /// Less is better (CPC, response time).
+        Lower = "lower",
+    }
+}
+
+vocabulary! {
+    /// How a metric's daily values roll up over a window.
+    pub enum Aggregate {
+        /// Total over the window.
+        Sum = "sum",
+        /// Latest value in the window per series, summed across series.
+        Last = "last",
+        /// Earliest value in the window per series, summed across series.
+        First = "first",
+        /// Mean of the daily values.
+        Mean = "mean",
+        /// Smallest daily value.
+        Min = "min",
+        /// Largest daily value.
+        Max = "max",
+        /// Last value minus the last value before the window.
+        Delta = "delta",
+        /// Computed from the window totals of other metrics.
+        Formula = "formula",
+    }
+}
+
+vocabulary! {
+    /// The funnel stage a metric belongs to.
+    pub enum Stage {
+        /// Being seen.
+        Awareness = "awareness",
+        /// Interacting with content.
+        Engagement = "engagement",
+        /// Taking the desired action.
+        Conversion = "conversion",
+        /// Staying and being served well.
+        Loyalty = "loyalty",
+        /// What it costs.
+        Cost = "cost",
+        /// Internal effort (posts, hours).
+        Input = "input",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_serde() {
+        for s in Status::ALL {
+            let json = serde_json::to_value(s).unwrap();
+            assert_eq!(json.as_str(), Some(s.name()));
+            assert_eq!(Status::parse(s.name()), Some(*s));
+        }
+        assert_eq!(Unit::parse("percent"), Some(Unit::Percent));
+        assert_eq!(Aggregate::Formula.name(), "formula");
+    }
+
+    #[test]
+    fn worst_first_is_the_rank_order() {
+        assert_eq!(Status::WORST_FIRST.len(), Status::ALL.len());
+        for (i, s) in Status::WORST_FIRST.iter().enumerate() {
+            assert_eq!(usize::from(s.rank()), i);
+        }
+    }
+
+    #[test]
+    fn loose_parsing_and_kebab_names() {
+        assert_eq!(Status::parse_loose(" off track"), Some(Status::OffTrack));
+        assert_eq!(Status::OnTrack.kebab_name(), "on-track");
+        assert_eq!(Status::parse_loose("late"), None);
+    }
+}
