@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::Outcome;
+use crate::Exit;
 use crate::commands;
 use crate::resolve::flags::{self, DataOverride, FailOn, FlagError, OutputTarget};
 
@@ -222,7 +222,7 @@ fn exit_on(error: &clap::Error) -> ! {
         if let Some(runner) = crate::github::Runner::from_env() {
             runner.write_outputs(&crate::github::outputs::lines(2, None, None));
         }
-        std::process::exit(Outcome::Failed.exit_code());
+        std::process::exit(Exit::Failed.exit_code());
     }
     error.exit()
 }
@@ -250,7 +250,7 @@ fn ordered_levels(matches: &clap::ArgMatches) -> Vec<(crate::diag::Level, String
 }
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Outcome {
+pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Check(args) => commands::check::run(&args),

@@ -1,9 +1,19 @@
 //! goalpost: SMART social-media KPI goals kept in YAML — validated against a JSON Schema and
-//! SMART lint rules, with compiler-style diagnostics.
+//! SMART lint rules, evaluated against the team's analytics exports, and reported as
+//! scorecards, with compiler-style diagnostics.
 //!
-//! The pipeline flows one way: [`spec`] (read, parse, schema) → [`lint`] (SMART rules) →
-//! reports. [`catalog`] holds the metric definitions every stage reads; [`cli`] wires the
-//! stages to the command line.
+//! The pipeline flows one way, one module a stage:
+//!
+//! [`spec`] (read, parse with positions, schema, typed model) → [`lint`] (SMART rules; the data
+//! rules run after evaluation) → [`resolve`] (the file plus the command line become one
+//! [`resolve::Plan`], every default applied there) → [`data`] (read the exports into day
+//! tables) → [`eval`] (judge every goal, verdicts) → [`report`] (the JSON document and its
+//! renderings).
+//!
+//! Beside the stages: [`vocab`] holds the shared small enums (statuses, units, …) and their
+//! names; [`catalog`] the metric definitions every stage reads; [`diff`] compares two versions
+//! of a goal file; [`github`] is `check` inside GitHub Actions; [`failure`] is the one shape of
+//! "could not run"; [`cli`] and [`commands`] wire it all to the command line.
 
 pub mod catalog;
 pub mod cli;
@@ -27,9 +37,9 @@ pub mod commands;
 
 pub use cli::{Cli, run};
 
-/// How a command ended; `main` maps it to the exit code of SPEC §5.1.
+/// How a command ended; `main` maps it to the process exit code (README, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Exit {
     /// All good (exit 0).
     Clean,
     /// Findings: errors in `validate` (exit 1).
@@ -38,13 +48,13 @@ pub enum Outcome {
     Failed,
 }
 
-impl Outcome {
+impl Exit {
     /// The process exit code.
     pub fn exit_code(self) -> i32 {
         match self {
-            Outcome::Clean => 0,
-            Outcome::Findings => 1,
-            Outcome::Failed => 2,
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+            Exit::Failed => 2,
         }
     }
 }

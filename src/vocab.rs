@@ -98,9 +98,6 @@ impl Status {
         Status::Achieved,
     ];
 
-    /// The statuses that fail `check` unless `defaults.fail_on` or `--fail-on` say otherwise.
-    pub const DEFAULT_FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];
-
     /// The position in [`WORST_FIRST`](Self::WORST_FIRST): 0 is the worst.
     #[must_use]
     pub fn rank(self) -> u8 {

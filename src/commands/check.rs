@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::Outcome;
+use crate::Exit;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::data::{self, DataError, InputFile};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level};
@@ -22,19 +22,19 @@ use crate::timings::mark;
 /// Runs the command. In GitHub Actions (`GITHUB_ACTIONS=true`) it also appends the Markdown
 /// scorecard to `$GITHUB_STEP_SUMMARY` and the counts to `$GITHUB_OUTPUT` (only `exit-code=2`
 /// when it could not run).
-pub fn run(args: &CheckArgs) -> Outcome {
+pub fn run(args: &CheckArgs) -> Exit {
     let runner = Runner::from_env();
     check(args, runner.as_ref()).unwrap_or_else(|cannot| {
         cannot.print();
         if let Some(runner) = &runner {
             runner.write_outputs(&actions::outputs::lines(2, None, None));
         }
-        Outcome::Failed
+        Exit::Failed
     })
 }
 
 /// The pipeline: spec → lint → resolve → data → eval → report.
-fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Outcome, CannotRun> {
+fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
     mark("start");
     let request = Request::new(args)?;
     let file = args.file.display().to_string();
@@ -106,7 +106,7 @@ fn deliver(
     runner: Option<&Runner>,
     doc: &Document,
     failing: bool,
-) -> Result<Outcome, CannotRun> {
+) -> Result<Exit, CannotRun> {
     let annotation_path = |file: &str| match runner {
         Some(runner) => runner.annotation_path(file),
         None => file.to_string(),
@@ -129,9 +129,9 @@ fn deliver(
     mark("print stdout");
     crate::timings::report();
     let outcome = match (printed, failing) {
-        (false, _) => Outcome::Failed,
-        (true, true) => Outcome::Findings,
-        (true, false) => Outcome::Clean,
+        (false, _) => Exit::Failed,
+        (true, true) => Exit::Findings,
+        (true, false) => Exit::Clean,
     };
     if let (Some(runner), Some(markdown)) = (runner, summary) {
         runner.write_summary(&markdown);

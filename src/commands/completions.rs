@@ -3,16 +3,16 @@
 
 use clap::CommandFactory;
 
-use crate::Outcome;
+use crate::Exit;
 use crate::cli::{Cli, CompletionsArgs};
 
 /// Runs the command: the script goes to stdout.
-pub fn run(args: &CompletionsArgs) -> Outcome {
+pub fn run(args: &CompletionsArgs) -> Exit {
     let script = script(args.shell);
     if super::print_stdout(&script) {
-        Outcome::Clean
+        Exit::Clean
     } else {
-        Outcome::Failed
+        Exit::Failed
     }
 }
 

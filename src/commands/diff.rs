@@ -3,23 +3,21 @@
 //! change loosens a goal and `--fail-on-loosened` is set, 2 could not run (not a git
 //! repository, unknown revision, a missing or invalid goal file).
 
-use std::io::Write;
-
-use crate::Outcome;
+use crate::Exit;
 use crate::cli::{DiffArgs, DiffFormat};
-use crate::diag::DiagnosticRenderer;
 use crate::diff::document::{DiffDocument, Revision};
 use crate::diff::git::RepoFile;
 use crate::diff::load::{self, LoadError};
 use crate::diff::{self, Side, render};
+use crate::failure::{CannotRun, Problem};
 
 /// Runs the command.
-pub fn run(args: &DiffArgs) -> Outcome {
+pub fn run(args: &DiffArgs) -> Exit {
     let doc = match document(args) {
         Ok(doc) => doc,
         Err(e) => {
-            report(&e);
-            return Outcome::Failed;
+            report(e);
+            return Exit::Failed;
         }
     };
     let out = match args.format {
@@ -33,20 +31,23 @@ pub fn run(args: &DiffArgs) -> Outcome {
         DiffFormat::Github => render::github(&doc),
     };
     if !super::print_stdout(&out) {
-        Outcome::Failed
+        Exit::Failed
     } else if args.fail_on_loosened && doc.loosens() {
-        Outcome::Findings
+        Exit::Findings
     } else {
-        Outcome::Clean
+        Exit::Clean
     }
 }
 
 /// Reads both versions (head first: a missing head file is the likelier mistake) and compares.
 fn document(args: &DiffArgs) -> Result<DiffDocument, LoadError> {
-    let repo = RepoFile::locate(&args.file).map_err(LoadError::Message)?;
+    let repo = RepoFile::locate(&args.file).map_err(LoadError::Problem)?;
     let head: Side = match &args.head {
         Some(rev) => load::at_revision(&repo, rev)?.ok_or_else(|| {
-            LoadError::Message(format!("error: {} does not exist at {rev}", repo.path))
+            LoadError::Problem(Problem::new(format!(
+                "{} does not exist at {rev}",
+                repo.path
+            )))
         })?,
         None => load::working_tree(&args.file)?,
     };
@@ -65,30 +66,24 @@ fn document(args: &DiffArgs) -> Result<DiffDocument, LoadError> {
     Ok(DiffDocument::new(repo.path, base_rev, head_rev, changes))
 }
 
-/// Prints why the diff could not run on stderr: git's trouble as one message, an invalid
+/// Prints why the diff could not run on stderr: git's trouble as one problem, an invalid
 /// version as compiler-style diagnostics.
-fn report(error: &LoadError) {
-    let mut err = anstream::stderr().lock();
-    match error {
-        LoadError::Message(m) => {
-            let _ = writeln!(err, "{m}");
-        }
+fn report(error: LoadError) {
+    let cannot = match error {
+        LoadError::Problem(p) => CannotRun::problem(p),
         LoadError::Invalid { diagnostics, text } => {
-            let color =
-                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-            let renderer = DiagnosticRenderer::new(color);
-            for d in diagnostics {
-                let _ = writeln!(err, "{}\n", renderer.render(d, text.as_deref()).trim_end());
-            }
             let file = diagnostics
                 .first()
-                .map_or("the goal file", |d| d.file.as_str());
+                .map_or("the goal file", |d| d.file.as_str())
+                .to_string();
             let why = if text.is_some() {
                 "is not a valid goal file (see `goalpost validate`)"
             } else {
                 "cannot be read"
             };
-            let _ = writeln!(err, "diff could not run: {file} {why}");
+            CannotRun::located(diagnostics, &file, text)
+                .headline(format!("diff could not run: {file} {why}"))
         }
-    }
+    };
+    cannot.print();
 }

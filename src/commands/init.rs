@@ -6,7 +6,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::Outcome;
+use crate::Exit;
 use crate::cli::InitArgs;
 use crate::failure::Problem;
 
@@ -30,7 +30,7 @@ pub const FILES: [(&str, &str); 3] = [
 pub const SAMPLE_AS_OF: &str = "2027-01-31";
 
 /// Runs the command.
-pub fn run(args: &InitArgs) -> Outcome {
+pub fn run(args: &InitArgs) -> Exit {
     let targets: Vec<(PathBuf, &str)> = FILES
         .iter()
         .map(|(rel, text)| (args.dir.join(rel), *text))
@@ -50,11 +50,11 @@ pub fn run(args: &InitArgs) -> Outcome {
             "  = help: goalpost init never overwrites a file: move {} away, or run `goalpost init NEW_DIR`\n\ninit wrote nothing",
             if existing.len() == 1 { "it" } else { "them" }
         );
-        return Outcome::Failed;
+        return Exit::Failed;
     }
     if let Err(message) = write_all(&targets) {
         let _ = writeln!(err, "{message}\n\ninit wrote nothing");
-        return Outcome::Failed;
+        return Exit::Failed;
     }
     let goals = &targets[0].0;
     let mut text: String = targets
@@ -66,9 +66,9 @@ pub fn run(args: &InitArgs) -> Outcome {
         goals.display()
     ));
     if super::print_stdout(&text) {
-        Outcome::Clean
+        Exit::Clean
     } else {
-        Outcome::Failed
+        Exit::Failed
     }
 }
 

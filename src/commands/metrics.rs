@@ -2,21 +2,21 @@
 
 use std::fmt::Write as _;
 
-use crate::Outcome;
+use crate::Exit;
 use crate::catalog::{Aggregate, Better, Catalog, Metric};
 use crate::cli::{MetricsArgs, ReportFormat};
 
 /// Prints the catalog.
-pub fn run(args: &MetricsArgs) -> Outcome {
+pub fn run(args: &MetricsArgs) -> Exit {
     let catalog = Catalog::builtin();
     let text = match args.format {
         ReportFormat::Text => table(&catalog),
         ReportFormat::Json => json(&catalog),
     };
     if super::print_stdout(&text) {
-        Outcome::Clean
+        Exit::Clean
     } else {
-        Outcome::Failed
+        Exit::Failed
     }
 }
 

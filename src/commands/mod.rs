@@ -1,4 +1,4 @@
-//! One module per subcommand; each returns an [`crate::Outcome`].
+//! One module per subcommand; each returns an [`crate::Exit`].
 
 pub mod check;
 pub mod completions;

@@ -1,13 +1,13 @@
 //! `goalpost schema`: print the goal file's JSON Schema.
 
-use crate::Outcome;
+use crate::Exit;
 use crate::spec::schema::SCHEMA_TEXT;
 
 /// Prints the committed schema (identical to the one generated from the types).
-pub fn run() -> Outcome {
+pub fn run() -> Exit {
     if super::print_stdout(SCHEMA_TEXT) {
-        Outcome::Clean
+        Exit::Clean
     } else {
-        Outcome::Failed
+        Exit::Failed
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::Outcome;
+use crate::Exit;
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level, summary};
 use crate::failure::CannotRun;
@@ -61,12 +61,12 @@ pub fn validate_file(path: &std::path::Path, overrides: &LevelOverrides) -> File
 }
 
 /// Runs the command.
-pub fn run(args: &ValidateArgs) -> Outcome {
+pub fn run(args: &ValidateArgs) -> Exit {
     let overrides = match crate::resolve::level_overrides(&args.levels) {
         Ok(o) => o,
         Err(problem) => {
             CannotRun::problem(problem).print();
-            return Outcome::Failed;
+            return Exit::Failed;
         }
     };
     let reports: Vec<FileReport> = args
@@ -79,11 +79,11 @@ pub fn run(args: &ValidateArgs) -> Outcome {
         ReportFormat::Json => super::print_stdout(&json(&reports)),
     };
     if !written || reports.iter().any(|r| r.unreadable) {
-        Outcome::Failed
+        Exit::Failed
     } else if reports.iter().any(|r| r.errors > 0) {
-        Outcome::Findings
+        Exit::Findings
     } else {
-        Outcome::Clean
+        Exit::Clean
     }
 }
 

@@ -91,18 +91,18 @@ pub(super) fn filter_text(filter: &BTreeMap<String, BTreeSet<String>>) -> String
 
 /// A baseline as what it means: a fixed number, or a window of days computed from the data.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum BaselineValue {
+pub(super) enum BaselineForm {
     /// `baseline: 4.1` or `{value: 4.1}`.
     Fixed(f64),
     /// `{period: ...}` or `{start, end}`: first and last day.
     Window(jiff::civil::Date, jiff::civil::Date),
 }
 
-impl PartialEq for BaselineValue {
+impl PartialEq for BaselineForm {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (BaselineValue::Fixed(a), BaselineValue::Fixed(b)) => same_number(*a, *b),
-            (BaselineValue::Window(a, b), BaselineValue::Window(c, d)) => a == c && b == d,
+            (BaselineForm::Fixed(a), BaselineForm::Fixed(b)) => same_number(*a, *b),
+            (BaselineForm::Window(a, b), BaselineForm::Window(c, d)) => a == c && b == d,
             _ => false,
         }
     }
@@ -110,15 +110,15 @@ impl PartialEq for BaselineValue {
 
 /// The goal's baseline, normalized; `None` without one (or with a period that has no dates,
 /// which lint refuses before diff gets here).
-pub(super) fn baseline(goal: &Goal) -> Option<BaselineValue> {
+pub(super) fn baseline(goal: &Goal) -> Option<BaselineForm> {
     Some(match goal.baseline.as_ref()? {
-        Baseline::Number(q) => BaselineValue::Fixed(q.value),
-        Baseline::Value(v) => BaselineValue::Fixed(v.value.value),
+        Baseline::Number(q) => BaselineForm::Fixed(q.value),
+        Baseline::Value(v) => BaselineForm::Fixed(v.value.value),
         Baseline::Period(p) => {
             let range = period_range(&p.period).ok()?;
-            BaselineValue::Window(range.start, range.end)
+            BaselineForm::Window(range.start, range.end)
         }
-        Baseline::Range(r) => BaselineValue::Window(r.start.0, r.end.0),
+        Baseline::Range(r) => BaselineForm::Window(r.start.0, r.end.0),
     })
 }
 
@@ -139,12 +139,12 @@ pub(super) fn baseline_text(goal: &Goal) -> String {
 
 /// The target in words: `≥ 300`, `≤ 6.5`, `1.5 to 3`, `+20% vs baseline`; with a fixed baseline
 /// the resulting bound follows: `+0.3 vs baseline (≥ 4.4)`.
-pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineValue>) -> String {
+pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineForm>) -> String {
     let Some(target) = target else {
         return "none".into();
     };
     let fixed = match baseline {
-        Some(BaselineValue::Fixed(b)) => Some(b),
+        Some(BaselineForm::Fixed(b)) => Some(b),
         _ => None,
     };
     // Over a fixed baseline a relative target has a known bound: show it.

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::failure::Problem;
 use crate::spec::MAX_FILE_BYTES;
 
 /// A goal file located in a git repository.
@@ -18,7 +19,7 @@ pub struct RepoFile {
 
 impl RepoFile {
     /// Finds the repository holding `file` (which need not exist in the working tree).
-    pub fn locate(file: &Path) -> Result<RepoFile, String> {
+    pub fn locate(file: &Path) -> Result<RepoFile, Problem> {
         let dir = match file.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -26,28 +27,25 @@ impl RepoFile {
         let name = file
             .file_name()
             .and_then(|n| n.to_str())
-            .ok_or_else(|| format!("error: `{}` does not name a file", file.display()))?;
+            .ok_or_else(|| Problem::new(format!("`{}` does not name a file", file.display())))?;
         if !dir.is_dir() {
-            return Err(format!(
-                "error: cannot read {}: the directory {} does not exist",
+            return Err(Problem::new(format!(
+                "cannot read {}: the directory {} does not exist",
                 file.display(),
                 dir.display()
-            ));
+            )));
         }
         let out = git(&dir, &["rev-parse", "--show-prefix"])?;
         if !out.status.success() {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            return Err(if stderr.contains("not a git repository") {
+            return Err(Problem::new(if stderr.contains("not a git repository") {
                 format!(
-                    "error: {} is not in a git repository; `goalpost diff` reads the base version with git",
+                    "{} is not in a git repository; `goalpost diff` reads the base version with git",
                     file.display()
                 )
             } else {
-                format!(
-                    "error: git cannot find the repository: {}",
-                    first_line(&stderr)
-                )
-            });
+                format!("git cannot find the repository: {}", first_line(&stderr))
+            }));
         }
         let prefix = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
         Ok(RepoFile {
@@ -57,16 +55,16 @@ impl RepoFile {
     }
 
     /// The file's bytes at `rev`; `Ok(None)` when the revision exists but the file does not.
-    pub fn read_at(&self, rev: &str) -> Result<Option<Vec<u8>>, String> {
+    pub fn read_at(&self, rev: &str) -> Result<Option<Vec<u8>>, Problem> {
         // A revision cannot start with `-`; refusing it keeps it from being read as an option.
         if rev.is_empty() || rev.starts_with('-') {
-            return Err(format!("error: `{rev}` is not a git revision"));
+            return Err(Problem::new(format!("`{rev}` is not a git revision")));
         }
         let commit = format!("{rev}^{{commit}}");
         let known = git(&self.dir, &["rev-parse", "--verify", "--quiet", &commit])?;
         if !known.status.success() {
-            return Err(format!(
-                "error: unknown git revision `{rev}`\n  = help: check the name; a remote branch needs `git fetch` first (in GitHub Actions, `actions/checkout` with `fetch-depth: 0`)"
+            return Err(Problem::new(format!("unknown git revision `{rev}`")).help(
+                "check the name; a remote branch needs `git fetch` first (in GitHub Actions, `actions/checkout` with `fetch-depth: 0`)",
             ));
         }
         let object = format!("{rev}:{}", self.path);
@@ -75,7 +73,7 @@ impl RepoFile {
             return Ok(None);
         }
         if String::from_utf8_lossy(&kind.stdout).trim() != "blob" {
-            return Err(format!("error: {object} is not a file"));
+            return Err(Problem::new(format!("{object} is not a file")));
         }
         let size = git(&self.dir, &["cat-file", "-s", &object])?;
         let bytes: u64 = String::from_utf8_lossy(&size.stdout)
@@ -83,30 +81,34 @@ impl RepoFile {
             .parse()
             .unwrap_or(0);
         if bytes > MAX_FILE_BYTES {
-            return Err(format!(
-                "error: {object} is {} MiB; goal files over {} MiB are refused",
+            return Err(Problem::new(format!(
+                "{object} is {} MiB; goal files over {} MiB are refused",
                 bytes / (1024 * 1024),
                 MAX_FILE_BYTES / (1024 * 1024)
-            ));
+            )));
         }
         let blob = git(&self.dir, &["cat-file", "blob", &object])?;
         if !blob.status.success() {
-            return Err(format!(
-                "error: git cannot read {object}: {}",
+            return Err(Problem::new(format!(
+                "git cannot read {object}: {}",
                 first_line(&String::from_utf8_lossy(&blob.stderr))
-            ));
+            )));
         }
         Ok(Some(blob.stdout))
     }
 }
 
 /// Runs git in `dir`; failing to start it at all is an error, a non-zero exit is not.
-fn git(dir: &Path, args: &[&str]) -> Result<Output, String> {
+fn git(dir: &Path, args: &[&str]) -> Result<Output, Problem> {
     Command::new("git")
         .args(args)
         .current_dir(dir)
         .output()
-        .map_err(|e| format!("error: cannot run git: {e}; `goalpost diff` needs git on the PATH"))
+        .map_err(|e| {
+            Problem::new(format!(
+                "cannot run git: {e}; `goalpost diff` needs git on the PATH"
+            ))
+        })
 }
 
 fn first_line(text: &str) -> &str {

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::git::RepoFile;
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Level};
+use crate::failure::Problem;
 use crate::lint::{self, LevelOverrides};
 use crate::spec::{self, ParseFailure, ParsedFile};
 
@@ -34,8 +35,8 @@ impl Side {
 /// Why a side could not be loaded.
 #[derive(Debug)]
 pub enum LoadError {
-    /// Git, or the file system, failed: one message.
-    Message(String),
+    /// Git, or the file system, failed.
+    Problem(Problem),
     /// The file is invalid: its diagnostics, and the text they point into.
     Invalid {
         /// Every error-level problem (warnings are not a reason to stop, and are dropped).
@@ -47,7 +48,7 @@ pub enum LoadError {
 
 /// The goal file at revision `rev`; `Ok(None)` when the file does not exist there.
 pub fn at_revision(repo: &RepoFile, rev: &str) -> Result<Option<Side>, LoadError> {
-    let Some(bytes) = repo.read_at(rev).map_err(LoadError::Message)? else {
+    let Some(bytes) = repo.read_at(rev).map_err(LoadError::Problem)? else {
         return Ok(None);
     };
     let display = format!("{rev}:{}", repo.path);

@@ -6,22 +6,22 @@ use super::fields;
 use super::goal::Delta;
 use super::load::Side;
 use super::{Change, ChangeKind, Effect, Position};
-use crate::spec::model::Status;
-use crate::spec::scalars::Quantity;
+use crate::resolve::{FileSettings, defaults};
+use crate::vocab::Status;
 
 /// File-wide settings that change how every goal is judged: `defaults.tolerance` and
 /// `defaults.fail_on`.
 pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> {
     let (db, dh) = (&base.parsed.model.defaults, &head.parsed.model.defaults);
-    let mut deltas: Vec<(Delta, &str)> = Vec::new();
-    let tolerance = |t: Option<&Quantity>| t.map_or(0.1, |q| q.value);
-    let (t1, t2) = (
-        tolerance(db.tolerance.as_ref()),
-        tolerance(dh.tolerance.as_ref()),
+    let (sb, sh) = (
+        FileSettings::of(&base.parsed.model),
+        FileSettings::of(&head.parsed.model),
     );
+    let mut deltas: Vec<(Delta, &str)> = Vec::new();
+    let (t1, t2) = (sb.tolerance, sh.tolerance);
     if !fields::same_number(t1, t2) {
         // A wider at-risk band turns off-track goals into at-risk ones, which do not fail CI.
-        let text = |q| fields::quantity_text(q, "10% (default)");
+        let text = |q| fields::quantity_text(q, defaults::TOLERANCE_TEXT);
         let delta = Delta::new(
             ChangeKind::ToleranceChanged,
             Effect::looser_if(t2 > t1),
@@ -30,13 +30,8 @@ pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> 
         );
         deltas.push((delta, "/defaults/tolerance"));
     }
-    let fail_on = |f: &Option<Vec<Status>>| -> BTreeSet<Status> {
-        f.clone()
-            .unwrap_or(Status::DEFAULT_FAIL_ON.to_vec())
-            .into_iter()
-            .collect()
-    };
-    let (f1, f2) = (fail_on(&db.fail_on), fail_on(&dh.fail_on));
+    let fail_on = |s: FileSettings| -> BTreeSet<Status> { s.fail_on.into_iter().collect() };
+    let (f1, f2) = (fail_on(sb), fail_on(sh));
     if f1 != f2 {
         let effect = if f2.is_subset(&f1) {
             Effect::Loosened

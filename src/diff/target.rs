@@ -7,7 +7,7 @@
 //! direction decides by the bound that guards the bad side: the floor of a higher-is-better
 //! metric, the ceiling of a lower-is-better one.
 
-use super::fields::{BaselineValue, same_literal, same_number};
+use super::fields::{BaselineForm, same_literal, same_number};
 use super::{ChangeKind, Effect};
 use crate::catalog::Better;
 use crate::spec::model::{Goal, Target};
@@ -18,7 +18,7 @@ pub(super) struct TargetSide<'a> {
     /// The target (`None` on a composite goal).
     pub target: Option<&'a Target>,
     /// The normalized baseline.
-    pub baseline: Option<BaselineValue>,
+    pub baseline: Option<BaselineForm>,
 }
 
 impl TargetSide<'_> {
@@ -46,7 +46,7 @@ pub(super) fn compare(
         _ => return Some(changed()),
     };
     let fixed = |side: TargetSide| match side.baseline {
-        Some(BaselineValue::Fixed(v)) => Some(v),
+        Some(BaselineForm::Fixed(v)) => Some(v),
         _ => None,
     };
     let effect = match (a.band(fixed(before)), b.band(fixed(after))) {
@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn relative_targets_over_an_unknown_baseline() {
         use ChangeKind::*;
-        let window = Some(BaselineValue::Window(
+        let window = Some(BaselineForm::Window(
             jiff::civil::date(2026, 10, 1),
             jiff::civil::date(2026, 12, 31),
         ));

@@ -37,7 +37,7 @@ pub struct Settings {
 
 /// A goal's baseline.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BaselineValue {
+pub struct EvaluatedBaseline {
     /// The value; `None` when the data gives none.
     pub value: Option<f64>,
     /// The window of a baseline computed from data.
@@ -56,7 +56,7 @@ pub struct Outcome {
     /// Whether the start came from the data.
     pub open_start: bool,
     /// The baseline, when the goal has one.
-    pub baseline: Option<BaselineValue>,
+    pub baseline: Option<EvaluatedBaseline>,
     /// The target band.
     pub band: Option<Band>,
     /// L.
@@ -365,16 +365,16 @@ impl Evaluator<'_> {
         goal: &Goal,
         range: Option<(Day, Day)>,
         value: &impl Fn(Day, Day) -> Option<f64>,
-    ) -> Option<BaselineValue> {
+    ) -> Option<EvaluatedBaseline> {
         let window = match goal.baseline.as_ref()? {
             Baseline::Number(q) => {
-                return Some(BaselineValue {
+                return Some(EvaluatedBaseline {
                     value: Some(q.value),
                     window: None,
                 });
             }
             Baseline::Value(v) => {
-                return Some(BaselineValue {
+                return Some(EvaluatedBaseline {
                     value: Some(v.value.value),
                     window: None,
                 });
@@ -387,7 +387,7 @@ impl Evaluator<'_> {
         };
         // A baseline window the exports do not reach has no value (not a real zero).
         let covered = range.is_some_and(|(first, last)| window.0 <= last && window.1 >= first);
-        Some(BaselineValue {
+        Some(EvaluatedBaseline {
             value: covered.then(|| value(window.0, window.1)).flatten(),
             window: Some(window),
         })

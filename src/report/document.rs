@@ -179,7 +179,10 @@ pub struct MetricReport {
 impl MetricReport {
     /// A value in this metric's unit (`12,345`, `4.5%`, `€6.50`); none → `–`.
     pub fn show(&self, v: Option<f64>) -> String {
-        let currency = self.currency.as_deref().unwrap_or("EUR");
+        let currency = self
+            .currency
+            .as_deref()
+            .unwrap_or(crate::resolve::defaults::CURRENCY);
         super::format::value(v, self.unit, self.duration_unit, currency)
     }
 }

@@ -9,6 +9,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State};
 use super::document::Document;
 use super::format;
 use crate::catalog::{DurationUnit, Unit};
+use crate::resolve::defaults::CURRENCY;
 use crate::spec::model::Status;
 
 /// The built-in scorecard template.
@@ -72,6 +73,8 @@ fn environment(doc: &Document) -> Environment<'static> {
         Status::parse(&s).map_or_else(|| s.clone(), |s| s.label().to_string())
     });
     env.add_filter("target_text", target_text);
+    let worst_first: Vec<&str> = Status::WORST_FIRST.iter().map(|s| s.name()).collect();
+    env.add_global("statuses", Value::from(worst_first));
     let goals = Value::from(Serde(&doc.goals));
     let by_id = goals.clone();
     env.add_function("goal_by_id", move |id: String| -> Result<Value, Error> {
@@ -148,14 +151,14 @@ fn unit_of(metric: &Value) -> (Unit, Option<DurationUnit>, String) {
     (
         unit,
         duration,
-        field("currency").unwrap_or_else(|| "EUR".into()),
+        field("currency").unwrap_or_else(|| CURRENCY.into()),
     )
 }
 
 fn value_filter(v: Option<f64>, metric: Option<Value>) -> String {
     let (unit, duration, currency) = metric
         .as_ref()
-        .map_or((Unit::Count, None, "EUR".into()), unit_of);
+        .map_or((Unit::Count, None, CURRENCY.into()), unit_of);
     format::value(v, unit, duration, &currency)
 }
 
@@ -169,7 +172,7 @@ fn spark_filter(values: Vec<Option<f64>>, kwargs: Kwargs) -> Result<String, Erro
 fn target_text(target: Value, metric: Option<Value>) -> Result<String, Error> {
     let (unit, duration, currency) = metric
         .as_ref()
-        .map_or((Unit::Count, None, "EUR".into()), unit_of);
+        .map_or((Unit::Count, None, CURRENCY.into()), unit_of);
     let num = |name: &str| -> Option<f64> {
         target
             .get_attr(name)
