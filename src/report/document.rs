@@ -196,7 +196,7 @@ pub struct WindowReport {
     pub deadline: Option<String>,
     /// Days in the window.
     pub days: Option<i64>,
-    /// Whether the start came from the data, not the goal file ("since <date>").
+    /// Whether the start came from the data, not the goal file ("since `<date>`").
     pub open_start: bool,
     /// Last day of the observed window: min(deadline, as-of, data end).
     pub observed_end: Option<String>,
