@@ -4,6 +4,11 @@
 //! several platforms). A regression in either shows up here; whole-process comparisons with
 //! DuckDB and polars are in docs/performance.md.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    reason = "the generated data draws small numbers from a 64-bit generator"
+)]
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 

@@ -13,6 +13,7 @@ use crate::spec::time::period_range;
 /// Whether two numbers are the same literal: `"4.5%"` and `0.045` differ in their last bits.
 pub(super) fn same_number(a: f64, b: f64) -> bool {
     if a.is_infinite() || b.is_infinite() {
+        #[allow(clippy::float_cmp, reason = "an infinity equals only itself")]
         return a == b;
     }
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)

@@ -177,6 +177,10 @@ pub fn judge(frame: Frame, rules: Rules, value: impl Fn(Day, Day) -> Option<f64>
     j
 }
 
+#[allow(
+    clippy::float_cmp,
+    reason = "exact equality guards the division; a near-equal target gives a large but finite progress"
+)]
 fn progress(rules: Rules, actual: f64, target: Option<f64>) -> Option<f64> {
     let t = target?;
     let p = if rules.is_sum {
@@ -201,7 +205,12 @@ fn pace(j: &mut Judgement, frame: &Frame, target: f64, actual: f64) {
     if per_day > 0.0 {
         let days = ((target - actual) / per_day).ceil();
         if days.is_finite() && days < 1e6 {
-            j.eta = Some(observed_end + days as Day);
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "a whole number of days below a million fits a Day"
+            )]
+            let days = days as Day;
+            j.eta = Some(observed_end + days);
         }
     }
 }

@@ -350,7 +350,12 @@ impl Evaluator<'_> {
                 Some(d) if as_of > d => d,
                 _ => as_of,
             };
-            return Some((end - days.0 as Day + 1, end, false));
+            #[allow(
+                clippy::cast_possible_wrap,
+                reason = "the schema caps `rolling` at 99,999 weeks, far below i32::MAX days"
+            )]
+            let days = days.0 as Day;
+            return Some((end - days + 1, end, false));
         }
         let end = day_number(window.deadline?);
         match window.start {

@@ -44,7 +44,8 @@ impl Runner {
             warn("GITHUB_STEP_SUMMARY is not set: the scorecard is not in the job summary");
             return;
         };
-        let used = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+        let used =
+            std::fs::metadata(path).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
         let budget = summary::LIMIT.saturating_sub(used);
         match summary::fit(markdown, budget) {
             Some(text) => report(path, append(path, &text)),

@@ -105,8 +105,20 @@ pub fn bar(progress: Option<f64>) -> String {
     let Some(p) = progress else {
         return String::new();
     };
-    let filled = (p.clamp(0.0, 1.0) * 10.0).round() as usize;
+    let filled = step(p, 10);
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
+}
+
+/// `fraction` of the way through `0..=last`, rounded and clamped (NaN gives 0).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the product is clamped to 0..=last before the cast"
+)]
+fn step(fraction: f64, last: usize) -> usize {
+    #[allow(clippy::cast_precision_loss, reason = "last is a handful of cells")]
+    let last_f = last as f64;
+    (fraction.clamp(0.0, 1.0) * last_f).round() as usize
 }
 
 /// A sparkline of the values (gaps shown as `·`, which neither collapses nor wraps like a
@@ -125,7 +137,7 @@ pub fn spark(values: &[Option<f64>], width: usize) -> String {
         .iter()
         .map(|c| match c {
             None => '·',
-            Some(v) if hi > lo => TICKS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
+            Some(v) if hi > lo => TICKS[step((v - lo) / (hi - lo), TICKS.len() - 1)],
             Some(_) => TICKS[3],
         })
         .collect()

@@ -464,6 +464,7 @@ impl JsonSchema for Version {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, reason = "the parser must give these exact values")]
 mod tests {
     use super::*;
 

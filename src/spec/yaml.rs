@@ -223,15 +223,15 @@ impl<'a> LineIndex<'a> {
     }
 
     fn span(&self, loc: &Location) -> Span {
-        let line = (loc.line() as usize).max(1);
-        let column = (loc.column() as usize).max(1);
-        let start = match loc.span().byte_offset() {
-            Some(b) if (b as usize) <= self.text.len() => b as usize,
+        let line = to_usize(loc.line()).max(1);
+        let column = to_usize(loc.column()).max(1);
+        let start = match loc.span().byte_offset().map(to_usize) {
+            Some(b) if b <= self.text.len() => b,
             _ => self.offset(line, column),
         };
-        let len = match loc.span().byte_len() {
-            Some(l) if start + l as usize <= self.text.len() => l as usize,
-            _ => self.char_len_to_bytes(start, loc.span().len() as usize),
+        let len = match loc.span().byte_len().map(to_usize) {
+            Some(l) if start.saturating_add(l) <= self.text.len() => l,
+            _ => self.char_len_to_bytes(start, to_usize(loc.span().len())),
         };
         Span {
             bytes: start..start + len,
@@ -323,6 +323,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
         }
         Ok(Node::Map(entries))
     }
+}
+
+/// A parser position as an index; one past any text we hold when it does not fit.
+fn to_usize(v: impl TryInto<usize>) -> usize {
+    v.try_into().unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
