@@ -1,6 +1,6 @@
 //! Calendar buckets of recurring goals (`every: day|week|month|quarter`), clipped to the window.
 
-use jiff::civil::{Date as CivilDate, Weekday};
+use jiff::civil::Date as CivilDate;
 
 use crate::data::{Day, day_date, day_number};
 use crate::spec::model::Every;
@@ -34,10 +34,6 @@ fn bucket_end(date: CivilDate, every: Every) -> Day {
         }
     }
 }
-
-/// Keeps clippy from flagging the import when only `Weekday` methods are used.
-#[allow(dead_code)]
-fn _weekday(_: Weekday) {}
 
 #[cfg(test)]
 mod tests {
