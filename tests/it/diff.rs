@@ -1,10 +1,7 @@
 //! `goalpost diff`: one case per kind of change, as data (tests/diff/cases.txt edits
 //! tests/diff/base.yaml), and every output format, each run against a real git repository.
 
-#[path = "diff/repo.rs"]
-mod repo;
-
-use repo::{Repo, fixture, with_base};
+use crate::repo::{Repo, fixture, with_base};
 
 /// One case of cases.txt.
 struct Case {

@@ -81,11 +81,15 @@ fn check_expectation(path: &Path, report: &FileReport) {
 
 #[test]
 fn fixtures() {
-    insta::glob!("fixtures/**/*.yaml", |path| {
-        let shown = relative(path);
-        let report = validate_file(shown, &LevelOverrides::default());
-        check_expectation(path, &report);
-        insta::assert_snapshot!(render(&report));
+    // The snapshots keep the names they had as the test binary `fixtures` (module `fixtures`,
+    // function `fixtures`): `tests/snapshots/fixtures__fixtures@DIR__NAME.yaml.snap`.
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::glob!("..", "fixtures/**/*.yaml", |path| {
+            let shown = relative(path);
+            let report = validate_file(shown, &LevelOverrides::default());
+            check_expectation(path, &report);
+            insta::assert_snapshot!("fixtures__fixtures", render(&report));
+        });
     });
 }
 
