@@ -3,6 +3,7 @@
 //! stays beside this directory: `tests/cmd`, `tests/fixtures`, `tests/snapshots`, `tests/eval`,
 //! `tests/data_errors`, `tests/cases`, `tests/diff`, `tests/action`, `tests/bench`.
 
+mod pool;
 mod repo;
 mod support;
 
