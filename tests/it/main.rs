@@ -26,6 +26,7 @@ mod github_actions;
 mod init;
 #[cfg(unix)]
 mod injection;
+mod links;
 mod parallel;
 mod robustness;
 mod schema_agreement;
