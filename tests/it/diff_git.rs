@@ -1,10 +1,7 @@
 //! `goalpost diff` and git: revisions against the working tree, files in subdirectories, new
 //! goal files, exit codes, and every way it cannot run (exit 2 with a message).
 
-#[path = "diff/repo.rs"]
-mod repo;
-
-use repo::{Repo, fixture, with_base};
+use crate::repo::{self, Repo, fixture, with_base};
 
 const FLOOR: &str = "target: {at_least: 300}";
 

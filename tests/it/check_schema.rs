@@ -2,10 +2,8 @@
 //! from its types; it must not drift, and real output must validate against it.
 //! Run with `GOALPOST_BLESS=1` to rewrite the schema after changing the types.
 
-mod support;
-
+use crate::support::{EXAMPLE, assert_committed, goalpost};
 use goalpost::report::document::{CHECK_SCHEMA_TEXT, generate_schema};
-use support::{EXAMPLE, assert_committed, goalpost};
 
 #[test]
 fn committed_check_schema_matches_the_types() {

@@ -2,11 +2,9 @@
 //! same bytes on every run, and renders the scorecard committed at examples/acme/scorecard.md.
 //! Run with `GOALPOST_BLESS=1` to rewrite the committed scorecard after a deliberate change.
 
-mod support;
-
 use std::path::Path;
 
-use support::{EXAMPLE, goalpost};
+use crate::support::{EXAMPLE, goalpost};
 
 const SCORECARD: &str = "examples/acme/scorecard.md";
 
@@ -51,7 +49,7 @@ fn example_renders_the_committed_scorecard() {
     let expected = std::fs::read_to_string(&committed).expect("committed scorecard");
     assert!(
         rendered == expected,
-        "{SCORECARD} is out of date: run `GOALPOST_BLESS=1 cargo test --test example`"
+        "{SCORECARD} is out of date: run `GOALPOST_BLESS=1 cargo test --test it example::`"
     );
 }
 

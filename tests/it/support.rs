@@ -99,7 +99,7 @@ pub fn command_lines(text: &str) -> Vec<&str> {
 }
 
 /// Asserts that `generated` is the `committed` text of `path` (relative to the crate), naming
-/// the command that rewrites it: `GOALPOST_BLESS=1 cargo test --test {test}`. Under
+/// the command that rewrites it: `GOALPOST_BLESS=1 cargo test --test it {test}`. Under
 /// `GOALPOST_BLESS` it writes `generated` to `path` instead.
 #[track_caller]
 pub fn assert_committed(path: &str, generated: &str, committed: &str, test: &str) {
@@ -109,7 +109,7 @@ pub fn assert_committed(path: &str, generated: &str, committed: &str, test: &str
     }
     assert!(
         generated == committed,
-        "{path} is out of date: run `GOALPOST_BLESS=1 cargo test --test {test}`"
+        "{path} is out of date: run `GOALPOST_BLESS=1 cargo test --test it {test}`"
     );
 }
 

@@ -1,9 +1,7 @@
 //! User text (titles, notes, objective names) holding `|`, a newline, `<script>`, `%` or `::`
 //! cannot break the Markdown table, inject HTML, or inject a GitHub workflow command.
 
-mod support;
-
-use support::{assert_exit, goalpost};
+use crate::support::{assert_exit, goalpost};
 
 fn check(format: &str) -> String {
     let out = goalpost()

@@ -1,11 +1,9 @@
 //! The `diff -f json` document has a committed JSON Schema (`specs/diff.schema.json`) generated
 //! from its types; it must not drift. Run with `GOALPOST_BLESS=1` to rewrite it after changing
-//! the types. (tests/diff.rs validates real output against it.)
+//! the types. (tests/it/diff.rs validates real output against it.)
 
-mod support;
-
+use crate::support::assert_committed;
 use goalpost::diff::document::{DIFF_SCHEMA_TEXT, generate_schema};
-use support::assert_committed;
 
 #[test]
 fn committed_diff_schema_matches_the_types() {

@@ -1,10 +1,8 @@
 //! The committed JSON Schema is the one generated from the Rust types.
 //! Run with `GOALPOST_BLESS=1` to rewrite `specs/goalpost.schema.json` after changing the types.
 
-mod support;
-
+use crate::support::assert_committed;
 use goalpost::spec::schema::{SCHEMA_TEXT, generate};
-use support::assert_committed;
 
 #[test]
 fn committed_schema_matches_the_types() {

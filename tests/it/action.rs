@@ -5,9 +5,7 @@
 //! comment is posted once and then edited, that a read-only token (a fork's pull request) falls
 //! back to the job summary, and that the job's result follows `goalpost check`.
 
-#![cfg(unix)]
-
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -3,14 +3,12 @@
 //! (tests/cases/hostile: a line break, `::`, `%`, `<script>`) nor text from the exports — the
 //! file names a glob matches, and a malformed cell quoted in an error.
 
-#![cfg(unix)]
-
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use support::{Step, command_lines, goalpost};
+use crate::support::{Step, command_lines, goalpost};
 
 const HOSTILE: &str = "tests/cases/hostile/goals.yaml";
 /// A file name cannot hold `/`, so no closing tag.

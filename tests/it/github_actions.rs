@@ -4,9 +4,7 @@
 //! workspace; `-f github` emits the worst 10 annotations of each level and a `::notice`
 //! counting the rest.
 
-mod support;
-
-use support::{EXAMPLE, Step, assert_exit, goalpost, read};
+use crate::support::{EXAMPLE, Step, assert_exit, goalpost, read};
 
 #[test]
 fn summary_and_outputs_are_appended() {

@@ -1,7 +1,7 @@
 //! The CI files users copy stay true: the pre-commit hook validates goal files, and docs/ci.md
 //! documents every input and output of action.yml and shows the GitLab example as committed.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 
 use goalpost::rules::RuleId;
 
-const DOC: &str = include_str!("../docs/lint-rules.md");
+const DOC: &str = include_str!("../../docs/lint-rules.md");
 
 #[test]
 fn every_rule_has_a_section_with_bad_and_fixed_examples() {

@@ -1,10 +1,8 @@
 //! `goalpost diff`: one case per kind of change, as data (tests/diff/cases.txt edits
 //! tests/diff/base.yaml), and every output format, each run against a real git repository.
 
-#[path = "diff/repo.rs"]
-mod repo;
-
-use repo::{Repo, fixture, with_base};
+use crate::pool;
+use crate::repo::{Repo, fixture, with_base};
 
 /// One case of cases.txt.
 struct Case {
@@ -113,25 +111,38 @@ fn every_kind_of_change() {
     let base = fixture("base.yaml");
     let cases = parse_cases(&fixture("cases.txt"));
     assert!(cases.len() > 30, "cases.txt has only {} cases", cases.len());
-    let repo = with_base(&base);
-    let mut failures = Vec::new();
-    for case in &cases {
-        repo.write("goals.yaml", &head_text(case, &base));
-        let run = repo.goalpost(&["diff", "--base", "main", "-f", "json"]);
-        if run.code != 0 {
-            failures.push(format!("{}: exit {}\n{}", case.name, run.code, run.stderr));
-            continue;
-        }
-        let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-        let got = summary_lines(&doc);
-        if got != case.expect {
-            failures.push(format!(
-                "{}:\n  expected {:?}\n  got      {:?}",
-                case.name, case.expect, got
-            ));
-        }
-    }
+    // Every thread has a repository of its own, and writes each of its cases' head into it.
+    let results = pool::run_with(
+        &cases,
+        || with_base(&base),
+        |repo, case| check_case(repo, case, &base),
+    );
+    let failures: Vec<String> = cases
+        .iter()
+        .zip(results)
+        .filter_map(|(case, result)| match result {
+            Ok(failure) => failure,
+            Err(panic) => Some(format!("{}: {panic}", case.name)),
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Runs one case of cases.txt in `repo` (whose `main` holds `base`); what went wrong, if anything.
+fn check_case(repo: &Repo, case: &Case, base: &str) -> Option<String> {
+    repo.write("goals.yaml", &head_text(case, base));
+    let run = repo.goalpost(&["diff", "--base", "main", "-f", "json"]);
+    if run.code != 0 {
+        return Some(format!("{}: exit {}\n{}", case.name, run.code, run.stderr));
+    }
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let got = summary_lines(&doc);
+    (got != case.expect).then(|| {
+        format!(
+            "{}:\n  expected {:?}\n  got      {:?}",
+            case.name, case.expect, got
+        )
+    })
 }
 
 #[test]

@@ -2,11 +2,9 @@
 //! with the committed example workflow, and never overwrites; `goalpost completions` prints a
 //! script for every supported shell.
 
-mod support;
-
 use std::path::Path;
 
-use support::{assert_exit, goalpost, read};
+use crate::support::{assert_exit, goalpost, read};
 
 const WRITTEN: [&str; 3] = [
     "goals.yaml",

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::pool;
+
 fn cases(dir: &str) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -160,19 +162,21 @@ fn check_case(case: &Path) -> Vec<String> {
 
 #[test]
 fn hand_computed_cases_match() {
-    let mut failures = Vec::new();
     let cases = cases("tests/eval");
     assert!(
         cases.len() >= 40,
         "expected the evaluation cases, found {}",
         cases.len()
     );
-    for case in &cases {
-        let problems = check_case(case);
-        if !problems.is_empty() {
-            failures.push(format!("{}:\n  {}", case.display(), problems.join("\n  ")));
-        }
-    }
+    let failures: Vec<String> = cases
+        .iter()
+        .zip(pool::run(&cases, |case| check_case(case)))
+        .filter_map(|(case, problems)| {
+            let problems = problems.unwrap_or_else(|panic| vec![panic]);
+            (!problems.is_empty())
+                .then(|| format!("{}:\n  {}", case.display(), problems.join("\n  ")))
+        })
+        .collect();
     assert!(
         failures.is_empty(),
         "{} of {} cases differ:\n{}",
@@ -182,41 +186,46 @@ fn hand_computed_cases_match() {
     );
 }
 
-#[test]
-fn bad_data_fails_with_a_located_error() {
-    let mut failures = Vec::new();
-    for case in cases("tests/data_errors") {
-        let expect = expectation(&case);
-        let as_of = expect
-            .get("as_of")
-            .and_then(Value::as_str)
-            .unwrap_or("2027-01-31");
-        let (code, _, stderr) = run_check(&case, as_of);
-        let mut problems = Vec::new();
-        if code != Some(2) {
-            problems.push(format!("exit code {code:?}, expected 2"));
-        }
-        if stderr.contains("panicked") {
-            problems.push("panicked".into());
-        }
-        for want in expect
-            .get("stderr_contains")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let want = want.as_str().unwrap_or_default();
-            if !stderr.contains(want) {
-                problems.push(format!("stderr lacks {want:?}"));
-            }
-        }
-        if !problems.is_empty() {
-            failures.push(format!(
-                "{}: {}\n{stderr}",
-                case.display(),
-                problems.join("; ")
-            ));
+/// The problems of one `tests/data_errors` case, with the stderr they were found in.
+fn check_data_error(case: &Path) -> (Vec<String>, String) {
+    let expect = expectation(case);
+    let as_of = expect
+        .get("as_of")
+        .and_then(Value::as_str)
+        .unwrap_or("2027-01-31");
+    let (code, _, stderr) = run_check(case, as_of);
+    let mut problems = Vec::new();
+    if code != Some(2) {
+        problems.push(format!("exit code {code:?}, expected 2"));
+    }
+    if stderr.contains("panicked") {
+        problems.push("panicked".into());
+    }
+    for want in expect
+        .get("stderr_contains")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let want = want.as_str().unwrap_or_default();
+        if !stderr.contains(want) {
+            problems.push(format!("stderr lacks {want:?}"));
         }
     }
+    (problems, stderr)
+}
+
+#[test]
+fn bad_data_fails_with_a_located_error() {
+    let cases = cases("tests/data_errors");
+    let failures: Vec<String> = cases
+        .iter()
+        .zip(pool::run(&cases, |case| check_data_error(case)))
+        .filter_map(|(case, result)| {
+            let (problems, stderr) = result.unwrap_or_else(|panic| (vec![panic], String::new()));
+            (!problems.is_empty())
+                .then(|| format!("{}: {}\n{stderr}", case.display(), problems.join("; ")))
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

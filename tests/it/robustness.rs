@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::pool;
+
 fn validate(path: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_goalpost"))
         .arg("validate")
@@ -12,32 +14,48 @@ fn validate(path: &Path) -> Output {
         .expect("run goalpost")
 }
 
-fn assert_clean_failure(name: &str, bytes: &[u8], expect: &str) {
+/// What is wrong with validating a file `name` holding `bytes`: it must exit 1 or 2, without a
+/// panic, with `expect` in its message.
+fn clean_failure(name: &str, bytes: &[u8], expect: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     let out = validate(&path);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-    assert!(
-        matches!(out.status.code(), Some(1 | 2)),
-        "{name}: exit {:?}\n{stderr}",
-        out.status.code()
-    );
-    assert!(
-        stderr.contains(expect),
-        "{name}: expected `{expect}` in\n{stderr}"
-    );
+    if stderr.contains("panicked") {
+        Some(format!("{name}: {stderr}"))
+    } else if !matches!(out.status.code(), Some(1 | 2)) {
+        Some(format!("{name}: exit {:?}\n{stderr}", out.status.code()))
+    } else if !stderr.contains(expect) {
+        Some(format!("{name}: expected `{expect}` in\n{stderr}"))
+    } else {
+        None
+    }
+}
+
+/// Every `(name, bytes, expect)` input fails cleanly (see [`clean_failure`]); the inputs run in
+/// parallel, and every one that does not is reported.
+fn assert_clean_failures(inputs: &[(&str, &[u8], &str)]) {
+    let failures: Vec<String> = inputs
+        .iter()
+        .zip(pool::run(inputs, |&(name, bytes, expect)| {
+            clean_failure(name, bytes, expect)
+        }))
+        .filter_map(|(&(name, ..), result)| result.unwrap_or_else(|p| Some(format!("{name}: {p}"))))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn empty_file() {
-    assert_clean_failure("empty.yaml", b"", "the goal file is empty");
-    assert_clean_failure(
-        "comment.yaml",
-        b"# nothing here\n",
-        "the goal file is empty",
-    );
+    assert_clean_failures(&[
+        ("empty.yaml", b"", "the goal file is empty"),
+        (
+            "comment.yaml",
+            b"# nothing here\n",
+            "the goal file is empty",
+        ),
+    ]);
 }
 
 #[test]
@@ -45,18 +63,19 @@ fn binary_junk() {
     let junk: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    assert_clean_failure("junk.yaml", &junk, "error[yaml]");
-    assert_clean_failure("nul.yaml", b"version: 1\x00\x01\x02", "error[yaml]");
+    assert_clean_failures(&[
+        ("junk.yaml", &junk, "error[yaml]"),
+        ("nul.yaml", b"version: 1\x00\x01\x02", "error[yaml]"),
+    ]);
 }
 
 #[test]
 fn invalid_utf8_is_located() {
-    assert_clean_failure(
-        "latin1.yaml",
-        b"version: 1\ntitle: caf\xe9\n",
-        "not valid UTF-8",
-    );
-    assert_clean_failure("latin1.yaml", b"version: 1\ntitle: caf\xe9\n", ":2:11");
+    let latin1: &[u8] = b"version: 1\ntitle: caf\xe9\n";
+    assert_clean_failures(&[
+        ("latin1.yaml", latin1, "not valid UTF-8"),
+        ("latin1.yaml", latin1, ":2:11"),
+    ]);
 }
 
 #[test]
@@ -73,12 +92,15 @@ fn huge_file_is_refused_without_reading_it() {
 
 #[test]
 fn deep_nesting() {
-    assert_clean_failure("flow.yaml", "[".repeat(10_000).as_bytes(), "error[yaml]");
+    let flow = "[".repeat(10_000);
     let flow_map = format!("{}{}", "{a: ".repeat(10_000), "}".repeat(10_000));
-    assert_clean_failure("flow-map.yaml", flow_map.as_bytes(), "error[yaml]");
     // Block nesting grows quadratically in bytes; 100 levels already break the depth limit.
     let block: String = (0..100).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
-    assert_clean_failure("block.yaml", block.as_bytes(), "nested deeper than");
+    assert_clean_failures(&[
+        ("flow.yaml", flow.as_bytes(), "error[yaml]"),
+        ("flow-map.yaml", flow_map.as_bytes(), "error[yaml]"),
+        ("block.yaml", block.as_bytes(), "nested deeper than"),
+    ]);
 }
 
 #[test]
@@ -89,7 +111,7 @@ fn alias_bomb() {
         let refs = vec![format!("*{}", pair[0]); 9].join(",");
         bomb.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
     }
-    assert_clean_failure("bomb.yaml", bomb.as_bytes(), "alias bomb");
+    assert_clean_failures(&[("bomb.yaml", bomb.as_bytes(), "alias bomb")]);
 }
 
 #[test]

@@ -1,0 +1,33 @@
+//! The integration tests, as one test binary (one link instead of one per file, as ripgrep does).
+//! Each module is one area; `cargo test --test it MODULE::` runs one of them. The data they read
+//! stays beside this directory: `tests/cmd`, `tests/fixtures`, `tests/snapshots`, `tests/eval`,
+//! `tests/data_errors`, `tests/cases`, `tests/diff`, `tests/action`, `tests/bench`.
+
+mod pool;
+mod repo;
+mod support;
+
+#[cfg(unix)]
+mod action;
+mod bench_agreement;
+mod check_schema;
+mod ci_files;
+mod cli;
+mod color;
+mod diff;
+mod diff_git;
+mod diff_schema;
+mod docs;
+mod escaping;
+mod evaluation;
+mod example;
+mod fixtures;
+mod github_actions;
+mod init;
+#[cfg(unix)]
+mod injection;
+mod links;
+mod parallel;
+mod robustness;
+mod schema_agreement;
+mod schema_drift;
