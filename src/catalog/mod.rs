@@ -4,11 +4,11 @@
 mod builtin;
 pub mod formula;
 mod platforms;
-mod resolve;
+mod merge;
 
 pub use builtin::BUILTIN_METRICS;
 pub use platforms::{BUILTIN_PLATFORMS, canonical_platform};
-pub use resolve::{Catalog, CatalogProblem, Metric, ProblemKind};
+pub use merge::{Catalog, CatalogProblem, Metric, ProblemKind};
 
 pub use crate::vocab::{Aggregate, Better, DurationUnit, Stage, Unit};
 
