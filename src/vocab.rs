@@ -290,6 +290,8 @@ mod tests {
     fn loose_parsing_and_kebab_names() {
         assert_eq!(Status::parse_loose(" off track"), Some(Status::OffTrack));
         assert_eq!(Status::OnTrack.kebab_name(), "on-track");
+        assert_eq!(Status::NoData.kebab_name(), "no-data");
+        assert_eq!(Status::Missed.kebab_name(), "missed");
         assert_eq!(Status::parse_loose("late"), None);
     }
 }

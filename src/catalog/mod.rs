@@ -3,12 +3,12 @@
 
 mod builtin;
 pub mod formula;
-mod platforms;
 mod merge;
+mod platforms;
 
 pub use builtin::BUILTIN_METRICS;
-pub use platforms::{BUILTIN_PLATFORMS, canonical_platform};
 pub use merge::{Catalog, CatalogProblem, Metric, ProblemKind};
+pub use platforms::{BUILTIN_PLATFORMS, canonical_platform};
 
 pub use crate::vocab::{Aggregate, Better, DurationUnit, Stage, Unit};
 

@@ -44,14 +44,6 @@ fn put(out: &mut String, name: &str, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::Status;
-
-    #[test]
-    fn statuses_are_kebab_case() {
-        assert_eq!(Status::OnTrack.kebab_name(), "on-track");
-        assert_eq!(Status::NoData.kebab_name(), "no-data");
-        assert_eq!(Status::Missed.kebab_name(), "missed");
-    }
 
     #[test]
     fn without_a_document_only_the_exit_code() {

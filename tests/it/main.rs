@@ -31,3 +31,4 @@ mod parallel;
 mod robustness;
 mod schema_agreement;
 mod schema_drift;
+mod vocabulary;
