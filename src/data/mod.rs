@@ -9,9 +9,10 @@ mod hashing;
 mod ingest;
 mod json_reader;
 mod layout;
+mod pipeline;
 pub mod presets;
 mod progress;
-mod reading;
+mod scan;
 pub mod table;
 
 use std::collections::BTreeSet;
@@ -409,7 +410,7 @@ fn read_rows(
     table: &mut Table,
     bytes: u64,
 ) -> Result<Counts, DataError> {
-    let job = reading::FileJob {
+    let job = ingest::FileJob {
         plan,
         layout,
         catalog,
@@ -417,7 +418,7 @@ fn read_rows(
         metrics: table.metrics.clone(),
     };
     match file {
-        Opened::Csv(csv) => reading::read_csv(&job, csv, table, bytes),
-        Opened::Json(json) => reading::read_json(&job, json.rows, table),
+        Opened::Csv(csv) => pipeline::read_csv(&job, csv, table, bytes),
+        Opened::Json(json) => json_reader::read_json(&job, json.rows, table),
     }
 }
