@@ -25,7 +25,7 @@ pub use cells::{CellError, DateFormat, NumberFormat, is_missing, parse_date, par
 pub use error::DataError;
 pub use hashing::InputFile;
 pub use layout::{normalize, platform_id};
-pub use table::{Day, Days, Interner, PAGE_DAYS, Series, Table, day_date, day_number};
+pub use table::{Day, DayPages, Interner, PAGE_DAYS, Series, Table, day_date, day_number};
 
 use crate::catalog::Catalog;
 use crate::spec::ParsedFile;

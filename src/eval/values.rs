@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use super::parallel::in_parallel;
 use crate::catalog::{Aggregate, Catalog, Metric};
-use crate::data::{DataSet, Day, Days, LoadedSource, Table, normalize, platform_id};
+use crate::data::{DataSet, Day, DayPages, LoadedSource, Table, normalize, platform_id};
 use crate::spec::model::Goal;
 
 /// Which rows a goal counts.
@@ -137,7 +137,7 @@ impl SourceSelection {
 /// each account, so that a goal on one account finds its series without scanning them all.
 #[derive(Debug, Default)]
 pub struct Rollups {
-    by_source: Vec<OnceLock<Vec<(u32, Days)>>>,
+    by_source: Vec<OnceLock<Vec<(u32, DayPages)>>>,
     by_account: Vec<OnceLock<HashMap<u32, Vec<usize>>>>,
 }
 
@@ -164,7 +164,7 @@ impl Rollups {
 
     /// The platform rollups of source `index`: `(platform, summed days)`, in order of the
     /// platforms' first series.
-    fn of(&self, index: usize, source: &LoadedSource) -> &[(u32, Days)] {
+    fn of(&self, index: usize, source: &LoadedSource) -> &[(u32, DayPages)] {
         self.by_source[index].get_or_init(|| {
             let platforms = platforms_of(&source.table);
             let days = in_parallel(platforms.len(), |i| rollup(&source.table, platforms[i]));
@@ -185,8 +185,8 @@ fn platforms_of(table: &Table) -> Vec<u32> {
 }
 
 /// The day-by-day sum of one platform's series, added in table order.
-fn rollup(table: &Table, platform: u32) -> Days {
-    let parts: Vec<&Days> = table
+fn rollup(table: &Table, platform: u32) -> DayPages {
+    let parts: Vec<&DayPages> = table
         .series
         .iter()
         .filter(|s| s.platform == platform)
@@ -199,13 +199,13 @@ fn rollup(table: &Table, platform: u32) -> Days {
         }
         *part
     });
-    Days::sum_of(table.metrics.len(), warmed)
+    DayPages::sum_of(table.metrics.len(), warmed)
 }
 
 /// Asks the CPU to load every day of `days`: the series' pages lie all over a table much larger
 /// than the caches, and summing waits on memory more than it adds (a `perf annotate` shows the
 /// load stalling); loading the next series while the current one is summed overlaps the two.
-fn warm(days: &Days) {
+fn warm(days: &DayPages) {
     if let Some((first, last)) = days.day_range() {
         for day in first..=last {
             days.prefetch(day);
@@ -234,7 +234,7 @@ pub struct Values<'a> {
 type Window<'a> = (&'a str, Day, Day);
 
 /// The daily values a metric reads: `(series days, slot)`.
-type Cells<'a> = Vec<(&'a Days, usize)>;
+type Cells<'a> = Vec<(&'a DayPages, usize)>;
 
 impl<'a> Values<'a> {
     /// Values over `data` for `selection`.
@@ -475,18 +475,18 @@ fn sum(cells: &Cells, a: Day, b: Day) -> f64 {
     total.value()
 }
 
-fn last_in(&(days, slot): &(&Days, usize), a: Day, b: Day) -> Option<f64> {
+fn last_in(&(days, slot): &(&DayPages, usize), a: Day, b: Day) -> Option<f64> {
     let mut last = None;
     days.each_in(slot, a, b, |_, v| last = Some(v));
     last
 }
 
-fn first_in(&(days, slot): &(&Days, usize), a: Day, b: Day) -> Option<f64> {
+fn first_in(&(days, slot): &(&DayPages, usize), a: Day, b: Day) -> Option<f64> {
     let (lo, hi) = days.day_range()?;
     (a.max(lo)..=b.min(hi)).find_map(|d| days.value(d, slot))
 }
 
-fn delta(cell: &(&Days, usize), a: Day, b: Day) -> Option<f64> {
+fn delta(cell: &(&DayPages, usize), a: Day, b: Day) -> Option<f64> {
     let end = last_in(cell, a, b)?;
     let before = last_in(cell, Day::MIN / 2, a - 1);
     let base = before.or_else(|| first_in(cell, a, b))?;
@@ -494,7 +494,7 @@ fn delta(cell: &(&Days, usize), a: Day, b: Day) -> Option<f64> {
 }
 
 /// Applies `f` per series and sums the series that have a value.
-fn per_series(cells: &Cells, f: impl Fn(&(&Days, usize)) -> Option<f64>) -> Option<f64> {
+fn per_series(cells: &Cells, f: impl Fn(&(&DayPages, usize)) -> Option<f64>) -> Option<f64> {
     let mut total = Compensated::default();
     let mut any = false;
     for cell in cells {
