@@ -1,38 +1,5 @@
-//! Work split over threads: platform rollups and goals are independent of each other, and
-//! evaluating 1,000 goals over a large table is worth a second core (docs/performance.md).
+//! Work split over threads: goals are independent of each other, and evaluating 1,000 goals
+//! over a large table is worth a second core (docs/performance.md). The split itself is
+//! [`crate::threads::in_parallel`], which the data layer's rollups share.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use crate::threads::worker_threads;
-
-/// `[make(0), …, make(n - 1)]`, made on up to [`worker_threads`] threads (the calling thread
-/// is one), each taking the next item when done with its last. Each item is made by exactly
-/// one thread from the same inputs, so results do not depend on the thread count.
-pub fn in_parallel<T: Send>(n: usize, make: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut made = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                return made;
-            }
-            made.push((i, make(i)));
-        }
-    };
-    let helpers = worker_threads().min(n).saturating_sub(1);
-    let mut made = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(work)).collect();
-        let mut made = work();
-        for handle in handles {
-            made.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-        }
-        made
-    });
-    made.sort_unstable_by_key(|(i, _)| *i);
-    made.into_iter().map(|(_, t)| t).collect()
-}
+pub use crate::threads::in_parallel;
