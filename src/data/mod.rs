@@ -12,7 +12,10 @@ mod layout;
 mod pipeline;
 pub mod presets;
 mod progress;
+mod rollup;
 mod scan;
+mod select;
+mod sums;
 pub mod table;
 
 use std::collections::BTreeSet;
@@ -25,7 +28,12 @@ pub use cells::{CellError, DateFormat, NumberFormat, is_missing, parse_date, par
 pub use error::DataError;
 pub use hashing::InputFile;
 pub use layout::{normalize, platform_id};
-pub use table::{Day, DayPages, Interner, PAGE_DAYS, Series, Table, day_date, day_number};
+pub use rollup::Rollups;
+pub use select::{Selection, SeriesSet};
+pub use sums::{Compensated, DaySums, EachSeries, SeriesValues};
+pub use table::{
+    Day, DayPages, Interner, PAGE_DAYS, Series, Table, day_count, day_date, day_number,
+};
 
 use crate::catalog::Catalog;
 use crate::spec::ParsedFile;
@@ -79,6 +87,13 @@ pub struct DataSet {
     pub sources: Vec<LoadedSource>,
     /// Every export read, with size and SHA-256.
     pub inputs: Vec<InputFile>,
+}
+
+impl DataSet {
+    /// Whether some source has a column for `metric`.
+    pub fn provides(&self, metric: &str) -> bool {
+        self.sources.iter().any(|s| s.provides(metric))
+    }
 }
 
 /// Reads every source of `parsed`. `paths` replaces a source's path (`--data NAME=PATH`).

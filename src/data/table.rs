@@ -30,6 +30,11 @@ pub fn day_date(day: Day) -> CivilDate {
         .unwrap_or(epoch)
 }
 
+/// Days in `[a, b]`, both included (0 when empty).
+pub fn day_count(a: Day, b: Day) -> usize {
+    usize::try_from(i64::from(b) - i64::from(a) + 1).unwrap_or(0)
+}
+
 /// Interned strings: each distinct platform, account or dimension value is stored once.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
