@@ -1,5 +1,31 @@
 //! Stage 3 of the pipeline: read every declared source once — CSV, JSON or NDJSON, one file or a
-//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources").
+//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources"), and
+//! answer evaluation's questions about them: which series a goal selects, and their sums.
+//!
+//! The files, in the order data flows through them:
+//!
+//! | file | owns |
+//! |---|---|
+//! | `mod.rs` | [`load`]: a source's declaration resolved once (`plan`), its files expanded, opened and dispatched by format |
+//! | `presets.rs` | the built-in export presets (header → metric, date column, total rows) |
+//! | `layout.rs` | one file's headers resolved against the plan: which column is the date, platform, account, each metric and dimension |
+//! | `hashing.rs` | SHA-256 and size of every export, computed as it is read |
+//! | `error.rs` | [`DataError`]: a problem located in an export or in the source's declaration |
+//! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, `sep=`, preamble, delimiter sniffing) and parsing one chunk of records |
+//! | `chunks.rs` | cutting a CSV stream into chunks that end on record boundaries (quote-aware) |
+//! | `pipeline.rs` | the threads of one CSV file: the reading thread, the parser threads, the chunk channel, the in-order merge |
+//! | `scan.rs` | the byte scanner: the SSE2 splitter and the byte fast paths for numbers, dates and key comparisons |
+//! | `json_reader.rs` | JSON and NDJSON: objects to rows, and the rows into the table |
+//! | `cells.rs` | the general parser of a cell's text: numbers in every locale, missing values, durations, dates |
+//! | `ingest.rs` | rows → batches on any thread (`Ingest`), and batches → the table in file order (`Merge`) |
+//! | `progress.rs` | the progress bar of a long read (terminals only) |
+//! | `table.rs` | the stored form: [`Table`] of [`Series`], each a [`DayPages`] of daily values per metric slot |
+//! | `rollup.rs` | [`Rollups`]: per-platform sums and the account index, built lazily on parallel threads |
+//! | `select.rs` | [`Selection`] (the series a goal names) and [`SeriesSet`] (those series found in a [`DataSet`]) |
+//! | `sums.rs` | what evaluation reads: [`DaySums`] (totals over days), [`EachSeries`] (per-series values), [`Compensated`] |
+//!
+//! Evaluation (`eval`) reaches the data only through [`DataSet`], [`SeriesSet`] and the sums it
+//! hands out; pages, prefetching and rollups stay behind them.
 
 mod cells;
 mod chunks;
