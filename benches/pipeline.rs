@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use goalpost::data::{self, DataSet};
-use goalpost::eval::{self, Evaluator, Rollups};
+use goalpost::data::{self, DataSet, Rollups};
+use goalpost::eval::{self, Evaluator};
 use goalpost::lint::{self, LevelOverrides};
 use goalpost::resolve::FileSettings;
 use goalpost::spec::{self, ParsedFile};

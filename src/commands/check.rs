@@ -6,9 +6,9 @@ use std::io::Write;
 
 use crate::Exit;
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::data::{self, DataError, InputFile};
+use crate::data::{self, DataError, InputFile, Rollups};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level};
-use crate::eval::{self, Evaluator, Rollups};
+use crate::eval::{self, Evaluator};
 use crate::failure::CannotRun;
 use crate::github::{self as actions, Runner};
 use crate::lint::{self, Levels};

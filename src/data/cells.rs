@@ -1,6 +1,10 @@
 //! Cells of real exports: numbers with thousands separators, decimal commas, percent signs and
 //! currency symbols; `-`/`N/A`/empty as missing; `H:MM:SS` durations; and dates in the forms
 //! platforms write them (docs/evaluation.md, "Reading sources").
+//!
+//! This is the general parser, on text. The reader tries the byte-level fast paths of `scan.rs`
+//! first (plain decimals, `YYYY-MM-DD`); whatever they accept, they must read exactly as this
+//! does.
 
 use jiff::civil::Date as CivilDate;
 use jiff::tz::TimeZone;
@@ -41,56 +45,6 @@ impl CellError {
         self.help = Some(help.into());
         self
     }
-}
-
-/// `10^k` for the fraction digits a [`plain_decimal`] cell can have; all exact in `f64`.
-const POW10: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
-
-/// The hot path of number parsing, on raw bytes: `[-]digits[<decimal>digits]` with at most 15
-/// digits (the bulk of every export). The digits form an exact integer below 2^53 and `10^k`
-/// is exact, so one IEEE division gives the correctly rounded value — the same `f64` as the
-/// general parser. Anything else (`1,234`, `12%`, `€5`, spaces, `N/A`) returns `None` and goes
-/// the general way.
-#[inline]
-pub fn plain_decimal(raw: &[u8], decimal: u8) -> Option<f64> {
-    let (negative, body) = match raw {
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, raw),
-    };
-    if body.is_empty() || body.len() > 16 {
-        return None;
-    }
-    let mut mantissa: u64 = 0;
-    let mut point: Option<usize> = None;
-    for (i, &b) in body.iter().enumerate() {
-        let digit = b.wrapping_sub(b'0');
-        if digit <= 9 {
-            mantissa = mantissa * 10 + u64::from(digit);
-        } else if b == decimal && point.is_none() && i > 0 {
-            point = Some(i);
-        } else {
-            return None;
-        }
-    }
-    let fraction = match point {
-        Some(at) if at + 1 == body.len() => return None,
-        Some(at) => body.len() - at - 1,
-        None => 0,
-    };
-    if body.len() - usize::from(point.is_some()) > 15 {
-        return None;
-    }
-    // Whole numbers skip the division: it is exact anyway, and its latency is most of the cost.
-    // At most 15 digits, so the mantissa fits an `i64`, whose conversion is one instruction.
-    let mantissa = mantissa as i64 as f64;
-    let value = if fraction == 0 {
-        mantissa
-    } else {
-        mantissa / POW10[fraction]
-    };
-    Some(if negative { -value } else { value })
 }
 
 /// Cells that mean "no value" (not zero).
@@ -260,21 +214,6 @@ pub struct DateFormat {
     pub file_tz: TimeZone,
 }
 
-/// The hot path of date parsing, on raw bytes: exactly `YYYY-MM-DD`, a real calendar date.
-/// Anything else returns `None` and goes through [`parse_date`], which reads it the same way.
-pub fn iso_date(raw: &[u8]) -> Option<CivilDate> {
-    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *raw else {
-        return None;
-    };
-    let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n = |d: &[u8]| d.iter().fold(0i16, |acc, b| acc * 10 + i16::from(b - b'0'));
-    let (year, month, day) = (n(&digits[..4]), n(&digits[4..6]), n(&digits[6..]));
-    CivilDate::new(year, month as i8, day as i8).ok()
-}
-
 /// Parses a date cell to the goal file's calendar day.
 pub fn parse_date(raw: &str, format: &DateFormat) -> Result<CivilDate, CellError> {
     let text = raw.trim();
@@ -410,48 +349,5 @@ mod tests {
         assert!(parse_date("2026-13-45", &iso).is_err());
         assert!(parse_date("Lifetime", &iso).is_err());
         assert!(parse_date("2026-11-24", &fmt(Some("%d-%m-%Y"))).is_err());
-    }
-
-    #[test]
-    fn plain_decimals_match_the_general_parser_bit_for_bit() {
-        let f = NumberFormat { decimal: b'.' };
-        for text in [
-            "0",
-            "7",
-            "-0",
-            "-12",
-            "1203.0",
-            "0.1",
-            "0.3",
-            "2556180.25",
-            "999999999999999",
-            "123456789.012345",
-            "5.00",
-            "-0.01",
-            "1e3",
-            "1,234",
-            "12.",
-            ".5",
-            "1.2.3",
-            "",
-            " 1",
-            "1 ",
-            "+1",
-            "12%",
-            "1234567890123456",
-        ] {
-            let fast = plain_decimal(text.as_bytes(), b'.');
-            if let Some(v) = fast {
-                let general = parse_number(text, f, None).unwrap().unwrap();
-                assert_eq!(v.to_bits(), general.to_bits(), "{text}");
-            }
-        }
-        assert_eq!(plain_decimal(b"1,234", b'.'), None);
-        assert_eq!(plain_decimal(b"1.5", b'.'), Some(1.5));
-        assert_eq!(plain_decimal(b"1,5", b','), Some(1.5));
-        assert_eq!(plain_decimal(b"1.234", b','), None);
-        assert_eq!(plain_decimal(b"12.", b'.'), None);
-        assert_eq!(plain_decimal(b"-", b'.'), None);
-        assert_eq!(plain_decimal(b"1234567890123456", b'.'), None);
     }
 }

@@ -85,31 +85,31 @@ pub fn record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
     if memchr::memchr(b'"', buf).is_none() {
         return memchr::memrchr(b'\n', buf).map(|i| i + 1);
     }
-    let mut state = State::RecordStart;
+    let mut state = ScanState::RecordStart;
     let mut last = None;
     for (i, &b) in buf.iter().enumerate() {
         state = match (state, b) {
-            (State::Comment, b'\n') => State::RecordStart,
-            (State::Comment, _) => State::Comment,
-            (State::RecordStart, b'#') => State::Comment,
-            (State::Quoted, b'"') => State::QuoteInQuoted,
-            (State::Quoted, _) => State::Quoted,
-            (State::QuoteInQuoted, b'"') => State::Quoted,
-            (State::RecordStart | State::FieldStart, b'"') => State::Quoted,
-            (_, b'\n') => State::RecordStart,
-            (_, d) if d == delimiter => State::FieldStart,
-            _ => State::Unquoted,
+            (ScanState::Comment, b'\n') => ScanState::RecordStart,
+            (ScanState::Comment, _) => ScanState::Comment,
+            (ScanState::RecordStart, b'#') => ScanState::Comment,
+            (ScanState::Quoted, b'"') => ScanState::QuoteInQuoted,
+            (ScanState::Quoted, _) => ScanState::Quoted,
+            (ScanState::QuoteInQuoted, b'"') => ScanState::Quoted,
+            (ScanState::RecordStart | ScanState::FieldStart, b'"') => ScanState::Quoted,
+            (_, b'\n') => ScanState::RecordStart,
+            (_, d) if d == delimiter => ScanState::FieldStart,
+            _ => ScanState::Unquoted,
         };
-        if b == b'\n' && state == State::RecordStart {
+        if b == b'\n' && state == ScanState::RecordStart {
             last = Some(i + 1);
         }
     }
     last
 }
 
-/// Where the scanner is, as the CSV reader would be.
+/// Where the boundary scan is within a record, as the CSV reader would be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
+enum ScanState {
     RecordStart,
     FieldStart,
     Unquoted,

@@ -1,10 +1,15 @@
-//! Opening a CSV export: byte-order marks and UTF-16, a `sep=,` first line, description rows,
-//! `#` comment lines, delimiter sniffing, then a streaming reader of byte records positioned
-//! after the header.
+//! CSV exports: opening one — byte-order marks and UTF-16, a `sep=,` first line, description
+//! rows, `#` comment lines, delimiter sniffing — up to a stream positioned after the header, and
+//! parsing one chunk of its records into a batch. How the stream is cut into chunks is
+//! `chunks.rs`; which threads parse them is `pipeline.rs`.
 
 use std::io::{BufRead, BufReader, Cursor, Read};
 
+use csv::ByteRecord;
+
 use super::error::DataError;
+use super::ingest::{Batch, Ingest};
+use super::scan;
 
 /// A CSV file opened past its preamble and header.
 pub struct OpenedCsv {
@@ -83,7 +88,7 @@ pub fn open(
 
 /// The CSV reader settings for data rows: no header, ragged rows allowed (checked per row),
 /// `#` comment lines skipped.
-pub fn builder(delimiter: u8) -> csv::ReaderBuilder {
+fn builder(delimiter: u8) -> csv::ReaderBuilder {
     let mut builder = csv::ReaderBuilder::new();
     builder
         .has_headers(false)
@@ -91,6 +96,51 @@ pub fn builder(delimiter: u8) -> csv::ReaderBuilder {
         .delimiter(delimiter)
         .comment(Some(b'#'));
     builder
+}
+
+/// Parses one chunk (whole records, as `chunks::Chunker` cuts them) into an empty `batch`; lines
+/// in the batch's error are relative to the chunk. A plain chunk (nearly every one) is split by
+/// the byte scanner, any other by the `csv` crate. Returns the number of line breaks in the
+/// chunk.
+pub fn parse_chunk(
+    ingest: &mut Ingest,
+    chunk: &[u8],
+    delimiter: u8,
+    display: &str,
+    batch: &mut Batch,
+) -> u64 {
+    if scan::is_plain(chunk, delimiter) {
+        let lines = scan::split_plain(chunk, delimiter, |row, line| ingest.row(batch, row, line));
+        ingest.finish(batch);
+        return lines;
+    }
+    let mut reader = builder(delimiter).from_reader(chunk);
+    let mut record = ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                let line = record.position().map_or(0, csv::Position::line);
+                if !ingest.row(batch, &record, line) {
+                    break;
+                }
+            }
+            Ok(false) => break,
+            Err(e) => {
+                batch.error = Some(csv_error(&e, display));
+                break;
+            }
+        }
+    }
+    ingest.finish(batch);
+    memchr::memchr_iter(b'\n', chunk).count() as u64
+}
+
+fn csv_error(e: &csv::Error, display: &str) -> DataError {
+    let line = e.position().map(csv::Position::line);
+    match e.kind() {
+        csv::ErrorKind::Io(io) => DataError::io(display, io),
+        _ => DataError::at(display, line, format!("the CSV cannot be read: {e}")),
+    }
 }
 
 /// Strips a byte-order mark; UTF-16 files are decoded to UTF-8 in memory (such exports are

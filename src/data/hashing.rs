@@ -34,8 +34,9 @@ impl InputFile {
     }
 }
 
+/// What has been read of a file so far: its running SHA-256 and its size.
 #[derive(Default)]
-struct State {
+struct Digested {
     hasher: Sha256,
     bytes: u64,
 }
@@ -44,7 +45,7 @@ struct State {
 pub struct Hashing {
     path: PathBuf,
     display: String,
-    state: Arc<Mutex<State>>,
+    state: Arc<Mutex<Digested>>,
 }
 
 impl Hashing {
@@ -89,7 +90,7 @@ impl Hashing {
 /// See [`Hashing::reader`]. It is `Send`, so a reading thread can hash while others parse.
 pub struct HashingReader {
     file: File,
-    state: Arc<Mutex<State>>,
+    state: Arc<Mutex<Digested>>,
 }
 
 impl Read for HashingReader {
@@ -102,8 +103,8 @@ impl Read for HashingReader {
     }
 }
 
-/// The state, also after a panic elsewhere (the digest is only read once the reading is done).
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+/// What has been read, also after a panic elsewhere (the digest is only read once the reading is done).
+fn lock(state: &Mutex<Digested>) -> std::sync::MutexGuard<'_, Digested> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use csv::ByteRecord;
 
-use super::cells::{self, plain_decimal};
+use super::cells;
 use super::error::DataError;
 use super::layout::{Field, FileLayout, SourcePlan, metric_for, platform_id};
+use super::scan::{self, plain_decimal, same_bytes};
 use super::table::{Day, Table, day_number};
 use crate::catalog::{Catalog, DurationUnit};
 use crate::spec::model::OnError;
@@ -95,7 +96,8 @@ impl Batch {
     }
 }
 
-/// The cells of one row, however the row was split.
+/// The cells of one row, however the row was split: a [`ByteRecord`] (from the `csv` crate, or
+/// built from a JSON object) or a [`SplitRow`](super::scan::SplitRow) of the byte scanner.
 pub trait Row {
     /// Cell `i`, empty when the row is shorter.
     fn cell(&self, i: usize) -> &[u8];
@@ -112,20 +114,30 @@ impl Row for ByteRecord {
     }
 }
 
-/// A row split in place: `line[starts[i]..ends[i]]` is cell `i`.
-pub struct Cells<'a> {
-    /// The row's bytes.
-    pub line: &'a [u8],
-    /// `(start, end)` of every cell within `line`.
-    pub bounds: &'a [(usize, usize)],
+/// What every [`Ingest`] of one file is made from: each parser thread makes its own.
+pub struct FileJob<'a> {
+    /// The source's plan.
+    pub plan: &'a SourcePlan<'a>,
+    /// The file's columns.
+    pub layout: &'a FileLayout,
+    /// The metric catalog.
+    pub catalog: &'a Catalog,
+    /// The file as shown.
+    pub display: &'a str,
+    /// The table's metric slots.
+    pub metrics: Vec<String>,
 }
 
-impl Row for Cells<'_> {
-    fn cell(&self, i: usize) -> &[u8] {
-        self.bounds.get(i).map_or(&[], |&(a, b)| &self.line[a..b])
-    }
-    fn width(&self) -> usize {
-        self.bounds.len()
+impl FileJob<'_> {
+    /// A fresh [`Ingest`] of the file.
+    pub fn ingest(&self) -> Ingest<'_> {
+        Ingest::new(
+            self.plan,
+            self.layout,
+            self.catalog,
+            self.display,
+            &self.metrics,
+        )
     }
 }
 
@@ -315,7 +327,7 @@ impl<'a> Ingest<'a> {
             return Ok(self.last_date.1);
         }
         let fast = match self.plan.dates.strftime {
-            None => cells::iso_date(raw),
+            None => scan::iso_date(raw),
             Some(_) => None,
         };
         let date = match fast {
@@ -465,34 +477,6 @@ impl<'a> Ingest<'a> {
     }
 }
 
-/// Whether two short byte strings are equal, without a call to `memcmp`: dates and series
-/// keys are compared once per row, and for them the call costs more than the comparison.
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let n = a.len();
-    if n >= 8 {
-        let word = |s: &[u8], at: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&s[at..at + 8]);
-            u64::from_ne_bytes(w)
-        };
-        // Whole words, then the last eight bytes (overlapping the previous word when the length
-        // is not a multiple of eight).
-        let mut at = 0;
-        while at + 8 <= n {
-            if word(a, at) != word(b, at) {
-                return false;
-            }
-            at += 8;
-        }
-        return at == n || word(a, n - 8) == word(b, n - 8);
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 /// `not a number` → `is not a number`; messages that start with a verb stay.
 fn phrase(message: &str) -> String {
     if message.starts_with("is ") || message.starts_with("does ") {
@@ -545,30 +529,5 @@ impl Merge {
             table.see_days(a, b);
         }
         self.counts.absorb(batch.counts);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_bytes;
-
-    #[test]
-    fn compares_short_and_long_byte_strings_exactly() {
-        let texts: [&[u8]; 8] = [
-            b"",
-            b"a",
-            b"2024-01-01",
-            b"2024-01-02",
-            b"acct-0001\xfffacebook\xff",
-            b"acct-0001\xfffacebook\xfe",
-            b"12345678",
-            b"1234567812345678",
-        ];
-        for a in texts {
-            for b in texts {
-                assert_eq!(same_bytes(a, b), a == b, "{a:?} vs {b:?}");
-            }
-        }
-        assert!(!same_bytes(b"2024-01-01", b"2024-01-0"));
     }
 }

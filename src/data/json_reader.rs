@@ -1,10 +1,15 @@
-//! JSON exports: an array of objects, or one object per line (NDJSON / JSON Lines), turned into
-//! rows of text cells under the union of their keys, each with the line it starts on.
+//! The JSON and NDJSON path: an array of objects, or one object per line (NDJSON / JSON Lines),
+//! turned into rows of text cells under the union of their keys, each with the line it starts
+//! on, and those rows read into the source's table on the calling thread (no chunks, no parser
+//! threads: such exports are small, and are read whole to be parsed).
 
+use csv::ByteRecord;
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::error::DataError;
+use super::ingest::{Batch, Counts, FileJob, Merge};
+use super::table::Table;
 
 /// Rows of a JSON export.
 #[derive(Debug)]
@@ -85,6 +90,30 @@ pub fn read_lines(bytes: &[u8], display: &str) -> Result<JsonRows, DataError> {
         objects.push((line_no, value));
     }
     to_rows(objects, display)
+}
+
+/// Reads the rows of a JSON or NDJSON export (already in memory, each with its line) into
+/// `table`, on this thread: such exports are small.
+pub fn read_json(
+    job: &FileJob,
+    rows: Vec<(u64, Vec<Option<String>>)>,
+    table: &mut Table,
+) -> Result<Counts, DataError> {
+    let mut ingest = job.ingest();
+    let mut batch = Batch::default();
+    for (line, cells) in rows {
+        let record: ByteRecord = cells.iter().map(|c| c.as_deref().unwrap_or("")).collect();
+        if !ingest.row(&mut batch, &record, line) {
+            break;
+        }
+    }
+    ingest.finish(&mut batch);
+    let mut merge = Merge::default();
+    merge.apply(table, 0, &batch);
+    match batch.error {
+        Some(e) => Err(e),
+        None => Ok(merge.counts),
+    }
 }
 
 fn to_rows(objects: Vec<(u64, Value)>, display: &str) -> Result<JsonRows, DataError> {

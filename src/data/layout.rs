@@ -1,5 +1,6 @@
-//! How one export's columns map to a source's date, platform, account, metrics and dimensions,
-//! and the ingestion of its rows into the source's [`Table`].
+//! How one export's columns map to a source's date, platform, account, metrics and dimensions:
+//! the source's declaration resolved once ([`SourcePlan`]), and each file's headers resolved
+//! against it ([`FileLayout`]), which `ingest.rs` then reads rows by.
 
 use super::cells::{DateFormat, NumberFormat};
 use super::error::DataError;

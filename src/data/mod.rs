@@ -1,5 +1,31 @@
 //! Stage 3 of the pipeline: read every declared source once — CSV, JSON or NDJSON, one file or a
-//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources").
+//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources"), and
+//! answer evaluation's questions about them: which series a goal selects, and their sums.
+//!
+//! The files, in the order data flows through them:
+//!
+//! | file | owns |
+//! |---|---|
+//! | `mod.rs` | [`load`]: a source's declaration resolved once (`plan`), its files expanded, opened and dispatched by format |
+//! | `presets.rs` | the built-in export presets (header → metric, date column, total rows) |
+//! | `layout.rs` | one file's headers resolved against the plan: which column is the date, platform, account, each metric and dimension |
+//! | `hashing.rs` | SHA-256 and size of every export, computed as it is read |
+//! | `error.rs` | [`DataError`]: a problem located in an export or in the source's declaration |
+//! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, `sep=`, preamble, delimiter sniffing) and parsing one chunk of records |
+//! | `chunks.rs` | cutting a CSV stream into chunks that end on record boundaries (quote-aware) |
+//! | `pipeline.rs` | the threads of one CSV file: the reading thread, the parser threads, the chunk channel, the in-order merge |
+//! | `scan.rs` | the byte scanner: the SSE2 splitter and the byte fast paths for numbers, dates and key comparisons |
+//! | `json_reader.rs` | JSON and NDJSON: objects to rows, and the rows into the table |
+//! | `cells.rs` | the general parser of a cell's text: numbers in every locale, missing values, durations, dates |
+//! | `ingest.rs` | rows → batches on any thread (`Ingest`), and batches → the table in file order (`Merge`) |
+//! | `progress.rs` | the progress bar of a long read (terminals only) |
+//! | `table.rs` | the stored form: [`Table`] of [`Series`], each a [`DayPages`] of daily values per metric slot |
+//! | `rollup.rs` | [`Rollups`]: per-platform sums and the account index, built lazily on parallel threads |
+//! | `select.rs` | [`Selection`] (the series a goal names) and [`SeriesSet`] (those series found in a [`DataSet`]) |
+//! | `sums.rs` | what evaluation reads: [`DaySums`] (totals over days), [`EachSeries`] (per-series values), [`Compensated`] |
+//!
+//! Evaluation (`eval`) reaches the data only through [`DataSet`], [`SeriesSet`] and the sums it
+//! hands out; pages, prefetching and rollups stay behind them.
 
 mod cells;
 mod chunks;
@@ -9,9 +35,13 @@ mod hashing;
 mod ingest;
 mod json_reader;
 mod layout;
+mod pipeline;
 pub mod presets;
 mod progress;
-mod reading;
+mod rollup;
+mod scan;
+mod select;
+mod sums;
 pub mod table;
 
 use std::collections::BTreeSet;
@@ -24,7 +54,12 @@ pub use cells::{CellError, DateFormat, NumberFormat, is_missing, parse_date, par
 pub use error::DataError;
 pub use hashing::InputFile;
 pub use layout::{normalize, platform_id};
-pub use table::{Day, Days, Interner, PAGE_DAYS, Series, Table, day_date, day_number};
+pub use rollup::Rollups;
+pub use select::{Selection, SeriesSet};
+pub use sums::{Compensated, DaySums, EachSeries, SeriesValues};
+pub use table::{
+    Day, DayPages, Interner, PAGE_DAYS, Series, Table, day_count, day_date, day_number,
+};
 
 use crate::catalog::Catalog;
 use crate::spec::ParsedFile;
@@ -88,6 +123,11 @@ impl DataSet {
         let series: usize = self.sources.iter().map(|s| s.table.series.len()).sum();
         let cells: usize = self.sources.iter().map(|s| s.table.cells()).sum();
         format!("{rows} rows, {series} series, {cells} day × metric cells allocated")
+    }
+
+    /// Whether some source has a column for `metric`.
+    pub fn provides(&self, metric: &str) -> bool {
+        self.sources.iter().any(|s| s.provides(metric))
     }
 }
 
@@ -420,7 +460,7 @@ fn read_rows(
     table: &mut Table,
     bytes: u64,
 ) -> Result<Counts, DataError> {
-    let job = reading::FileJob {
+    let job = ingest::FileJob {
         plan,
         layout,
         catalog,
@@ -428,7 +468,7 @@ fn read_rows(
         metrics: table.metrics.clone(),
     };
     match file {
-        Opened::Csv(csv) => reading::read_csv(&job, csv, table, bytes),
-        Opened::Json(json) => reading::read_json(&job, json.rows, table),
+        Opened::Csv(csv) => pipeline::read_csv(&job, csv, table, bytes),
+        Opened::Json(json) => json_reader::read_json(&job, json.rows, table),
     }
 }

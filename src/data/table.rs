@@ -30,6 +30,11 @@ pub fn day_date(day: Day) -> CivilDate {
         .unwrap_or(epoch)
 }
 
+/// Days in `[a, b]`, both included (0 when empty).
+pub fn day_count(a: Day, b: Day) -> usize {
+    usize::try_from(i64::from(b) - i64::from(a) + 1).unwrap_or(0)
+}
+
 /// Interned strings: each distinct platform, account or dimension value is stored once.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
@@ -60,10 +65,13 @@ impl Interner {
     }
 }
 
-/// Daily values of every metric slot, in pages of [`PAGE_DAYS`] days × slots (day-major); NaN
-/// marks "no value". Pages are allocated when a day in them first gets a value.
+/// The day-by-day values of every metric slot of one series ([`Series::days`]) or of a sum of
+/// series (a platform rollup), stored in pages of [`PAGE_DAYS`] days × slots (day-major); NaN
+/// marks "no value". Pages are allocated when a day in them first gets a value, and a directory
+/// of pages, growing at either end, finds them. (Not `spec::scalars::Days`, which is a length of
+/// time such as `stale_after: 7d`.)
 #[derive(Debug, Clone, Default)]
-pub struct Days {
+pub struct DayPages {
     slots: usize,
     /// Page number of `pages[0]`.
     first_page: i32,
@@ -72,12 +80,12 @@ pub struct Days {
     range: Option<(Day, Day)>,
 }
 
-impl Days {
+impl DayPages {
     /// No days yet, `slots` values per day.
     pub fn new(slots: usize) -> Self {
-        Days {
+        DayPages {
             slots,
-            ..Days::default()
+            ..DayPages::default()
         }
     }
 
@@ -167,7 +175,7 @@ impl Days {
     }
 
     /// Asks the CPU to start loading the page-directory entry of `day`, a step before
-    /// [`Days::prefetch`]: the directories of all series together outgrow the caches too, and
+    /// [`DayPages::prefetch`]: the directories of all series together outgrow the caches too, and
     /// reading an entry is the first of the two memory trips an add makes.
     pub fn prefetch_directory(&self, day: Day) {
         let Ok(index) = usize::try_from((day >> PAGE_SHIFT) - self.first_page) else {
@@ -225,9 +233,9 @@ impl Days {
     /// The day-by-day sum of `parts` (all with `slots` slots): a cell is a value when some part
     /// has one there. Sums are compensated (Neumaier), so adding up thousands of accounts' money
     /// does not drift.
-    pub fn sum_of<'s>(slots: usize, parts: impl IntoIterator<Item = &'s Days>) -> Days {
-        let mut total = Days::new(slots);
-        let mut carry = Days::new(slots);
+    pub fn sum_of<'s>(slots: usize, parts: impl IntoIterator<Item = &'s DayPages>) -> DayPages {
+        let mut total = DayPages::new(slots);
+        let mut carry = DayPages::new(slots);
         for part in parts {
             debug_assert_eq!(part.slots, slots);
             for (i, page) in part.pages.iter().enumerate() {
@@ -291,7 +299,7 @@ pub struct Series {
     /// Interned dimension values (lower-cased), aligned with [`Table::dims`].
     pub dims: Vec<u32>,
     /// The values.
-    pub days: Days,
+    pub days: DayPages,
 }
 
 impl Series {
@@ -359,7 +367,7 @@ impl Table {
             platform: key[0],
             account: key[1],
             dims: key[2..].to_vec(),
-            days: Days::new(self.metrics.len()),
+            days: DayPages::new(self.metrics.len()),
         });
         self.index.insert(key.to_vec(), i);
         i
@@ -456,7 +464,7 @@ mod tests {
         t.add_row(x, 300, &[f64::NAN, 2.0]);
         let z = t.series_index(&[0, 3]);
         t.add_row(z, 10, &[1.0, f64::NAN]);
-        let total = Days::sum_of(2, t.series.iter().map(|s| &s.days));
+        let total = DayPages::sum_of(2, t.series.iter().map(|s| &s.days));
         // Plain addition would lose both 1.0s against 1e16.
         assert_eq!(total.value(10, 0), Some(1e16 + 2.0));
         assert_eq!(total.value(10, 1), None);

@@ -3,7 +3,6 @@
 
 mod buckets;
 pub mod judge;
-mod parallel;
 pub mod values;
 mod verdict;
 
@@ -13,13 +12,13 @@ use jiff::civil::Date as CivilDate;
 
 use crate::catalog::{Aggregate, Catalog, Metric, Unit};
 use crate::data::{DataError, DataSet, Day, Needs, day_number, normalize};
+use crate::data::{Rollups, Selection};
 use crate::lint::goal_pointer;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
 use judge::{Band, Frame, Judgement, Rules, judge};
-pub use values::Rollups;
-use values::{Selection, Values};
+use values::Values;
 pub use verdict::{Verdicts, verdicts};
 
 /// Settings of one evaluation.
@@ -202,7 +201,7 @@ impl Evaluator<'_> {
     /// them while the other threads go on with goals that do not.
     pub fn evaluate_all(&self) -> Vec<Option<Outcome>> {
         let goals = &self.parsed.model.goals;
-        parallel::in_parallel(goals.len(), |i| self.evaluate(i, &goals[i]))
+        crate::threads::in_parallel(goals.len(), |i| self.evaluate(i, &goals[i]))
     }
 
     /// Judges goal `index`; `None` for composites.
