@@ -2,8 +2,10 @@
 //! `specs/goalpost.schema.json` is generated from these types (`goalpost schema`), and a test
 //! fails when the committed file drifts from them.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use super::scalars::{
@@ -164,7 +166,7 @@ pub struct Source {
     /// Long layout: column holding the value.
     #[serde(default)]
     pub value_column: Option<String>,
-    /// CSV delimiter (default: sniffed from `,` `;` tab).
+    /// CSV delimiter: `,` `;` `|`, or a tab (`"\t"` or `tab`); default: sniffed from the header.
     #[serde(default)]
     pub delimiter: Option<Delimiter>,
     /// Decimal sign (default `.`).
@@ -214,7 +216,7 @@ pub enum Totals {
 }
 
 /// CSV delimiters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Delimiter {
     /// `,`
     #[serde(rename = ",")]
@@ -222,12 +224,32 @@ pub enum Delimiter {
     /// `;`
     #[serde(rename = ";")]
     Semicolon,
-    /// A tab.
-    #[serde(rename = "\t")]
+    /// A tab, written `"\t"` or `tab`.
+    #[serde(rename = "\t", alias = "tab")]
     Tab,
     /// `|`
     #[serde(rename = "|")]
     Pipe,
+}
+
+/// Written by hand because schemars does not see serde's `alias`: the schema must accept `tab`
+/// wherever the types do. One `const` per spelling keeps "expected one of" messages.
+impl JsonSchema for Delimiter {
+    fn schema_name() -> Cow<'static, str> {
+        "Delimiter".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "CSV delimiters.",
+            "oneOf": [
+                {"description": "`,`", "type": "string", "const": ","},
+                {"description": "`;`", "type": "string", "const": ";"},
+                {"description": "A tab.", "type": "string", "const": "\t"},
+                {"description": "A tab, written as the word.", "type": "string", "const": "tab"},
+                {"description": "`|`", "type": "string", "const": "|"},
+            ],
+        })
+    }
 }
 
 /// Decimal signs.
