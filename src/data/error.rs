@@ -88,7 +88,7 @@ impl DataError {
             None => {
                 let span = self.line.map(|line| Span {
                     bytes: 0..0,
-                    line: line as usize,
+                    line: usize::try_from(line).unwrap_or(usize::MAX),
                     column: detail.column.unwrap_or(1),
                 });
                 Diagnostic::new(RuleId::Data, &self.file, detail.message.clone()).at(span)

@@ -106,6 +106,12 @@ fn for_each_separator(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize, bool
 /// every x86-64 CPU has).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
+#[allow(unsafe_code, reason = "SSE2 compares: see the SAFETY comment")]
+#[allow(
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "bytes and lane masks are reinterpreted bit for bit, as the intrinsics want"
+)]
 fn masks16(block: &[u8], delimiter: u8) -> (u32, u32) {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
@@ -175,6 +181,10 @@ pub fn plain_decimal(raw: &[u8], decimal: u8) -> Option<f64> {
     }
     // Whole numbers skip the division: it is exact anyway, and its latency is most of the cost.
     // At most 15 digits, so the mantissa fits an `i64`, whose conversion is one instruction.
+    #[allow(
+        clippy::cast_possible_wrap,
+        reason = "at most 15 digits, far below i64::MAX"
+    )]
     let mantissa = mantissa as i64 as f64;
     let value = if fraction == 0 {
         mantissa
@@ -197,7 +207,8 @@ pub fn iso_date(raw: &[u8]) -> Option<CivilDate> {
     }
     let n = |d: &[u8]| d.iter().fold(0i16, |acc, b| acc * 10 + i16::from(b - b'0'));
     let (year, month, day) = (n(&digits[..4]), n(&digits[4..6]), n(&digits[6..]));
-    CivilDate::new(year, month as i8, day as i8).ok()
+    let (month, day) = (i8::try_from(month).ok()?, i8::try_from(day).ok()?);
+    CivilDate::new(year, month, day).ok()
 }
 
 /// Whether two short byte strings are equal, without a call to `memcmp`: dates and series

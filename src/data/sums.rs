@@ -67,6 +67,7 @@ impl<'d> DaySums<'d> {
         let mut per_day = vec![(Compensated::default(), false); day_count(a, b)];
         for part in &self.parts {
             part.each_in(a, b, |d, v| {
+                #[allow(clippy::cast_sign_loss, reason = "each_in calls back with a <= d")]
                 let (t, any) = &mut per_day[(d - a) as usize];
                 t.add(v);
                 *any = true;
@@ -123,6 +124,10 @@ impl Compensated {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::float_cmp,
+    reason = "compensated sums must give these exact values"
+)]
 mod tests {
     use super::*;
     use crate::data::Table;

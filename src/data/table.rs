@@ -15,11 +15,23 @@ pub type Day = i32;
 pub const PAGE_DAYS: usize = 32;
 /// `log2(PAGE_DAYS)`: `day >> PAGE_SHIFT` is the page number (floor division, also before 1970).
 const PAGE_SHIFT: u32 = 5;
+/// The last day offset within a page.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    reason = "PAGE_DAYS is 32"
+)]
+const PAGE_LAST: Day = (PAGE_DAYS - 1) as Day;
 
 /// The day number of a date.
 pub fn day_number(date: CivilDate) -> Day {
     let epoch = CivilDate::constant(1970, 1, 1);
-    crate::spec::time::days_between(epoch, date) as Day
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "jiff dates span ±9999 years, about 7.3 million days"
+    )]
+    let days = crate::spec::time::days_between(epoch, date) as Day;
+    days
 }
 
 /// The date of a day number.
@@ -48,7 +60,7 @@ impl Interner {
         if let Some(&id) = self.ids.get(name) {
             return id;
         }
-        let id = self.names.len() as u32;
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         self.names.push(name.to_string());
         self.ids.insert(name.to_string(), id);
         id
@@ -109,6 +121,11 @@ impl DayPages {
     }
 
     /// Calls `f(day, value)` for every day of `[a, b]` with a value in `slot`, oldest first.
+    #[allow(
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        reason = "page offsets are 0..PAGE_DAYS and i >= 0 within a page"
+    )]
     pub fn each_in(&self, slot: usize, a: Day, b: Day, mut f: impl FnMut(Day, f64)) {
         let Some((first, last)) = self.range else {
             return;
@@ -123,7 +140,7 @@ impl DayPages {
             };
             let base = page_no << PAGE_SHIFT;
             let lo = a.max(base) - base;
-            let hi = b.min(base + PAGE_DAYS as Day - 1) - base;
+            let hi = b.min(base + PAGE_LAST) - base;
             for i in lo..=hi {
                 let v = page[i as usize * self.slots + slot];
                 if !v.is_nan() {
@@ -154,6 +171,7 @@ impl DayPages {
     /// not wait for memory: rows land all over a table much larger than the caches, and this
     /// lets those cache misses overlap (docs/performance.md, "Adding rows"). Does nothing when
     /// the page does not exist yet or off x86-64.
+    #[allow(unsafe_code, reason = "a prefetch hint: see the SAFETY comment")]
     pub fn prefetch(&self, day: Day) {
         let Some(page) = self.page((day >> PAGE_SHIFT) - self.first_page) else {
             return;
@@ -177,6 +195,7 @@ impl DayPages {
     /// Asks the CPU to start loading the page-directory entry of `day`, a step before
     /// [`DayPages::prefetch`]: the directories of all series together outgrow the caches too, and
     /// reading an entry is the first of the two memory trips an add makes.
+    #[allow(unsafe_code, reason = "a prefetch hint: see the SAFETY comment")]
     pub fn prefetch_directory(&self, day: Day) {
         let Ok(index) = usize::try_from((day >> PAGE_SHIFT) - self.first_page) else {
             return;
@@ -211,6 +230,10 @@ impl DayPages {
 
     /// The page holding `day`, allocated (NaN-filled) when new; the page directory grows at
     /// either end, so unsorted and newest-first exports cost no copying of values.
+    #[allow(
+        clippy::cast_sign_loss,
+        reason = "both differences are checked to be non-negative just before"
+    )]
     fn page_mut(&mut self, day: Day) -> &mut [f64] {
         let page_no = day >> PAGE_SHIFT;
         if self.pages.is_empty() {
@@ -233,6 +256,11 @@ impl DayPages {
     /// The day-by-day sum of `parts` (all with `slots` slots): a cell is a value when some part
     /// has one there. Sums are compensated (Neumaier), so adding up thousands of accounts' money
     /// does not drift.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        reason = "a page index is below the number of pages, which Day numbers address"
+    )]
     pub fn sum_of<'s>(slots: usize, parts: impl IntoIterator<Item = &'s DayPages>) -> DayPages {
         let mut total = DayPages::new(slots);
         let mut carry = DayPages::new(slots);
@@ -285,8 +313,13 @@ impl DayPages {
 }
 
 /// A day's place within its page.
+#[allow(
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the mask keeps 0..PAGE_DAYS"
+)]
 fn offset(day: Day) -> usize {
-    (day & (PAGE_DAYS as Day - 1)) as usize
+    (day & (PAGE_LAST)) as usize
 }
 
 /// One series: the daily values of every metric slot for one platform × account × dimensions.

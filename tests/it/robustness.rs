@@ -61,7 +61,7 @@ fn empty_file() {
 #[test]
 fn binary_junk() {
     let junk: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13).to_le_bytes()[0])
         .collect();
     assert_clean_failures(&[
         ("junk.yaml", &junk, "error[yaml]"),
