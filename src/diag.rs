@@ -11,18 +11,9 @@ use crate::rules::RuleId;
 
 /// How loud a finding is. `Off` findings are dropped before they are reported.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Not reported.
@@ -45,7 +36,8 @@ impl Level {
 }
 
 /// A byte range in a source file, with the 1-based line and column of its start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
     /// Byte offsets of the highlighted text.
     #[serde(skip)]
@@ -57,7 +49,8 @@ pub struct Span {
 }
 
 /// One finding about one file.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     /// Stable kebab-case rule id (`unknown-metric`, `schema`, `yaml`).
     pub rule: RuleId,

@@ -111,6 +111,7 @@ rules! {
 
 /// A plain string enum, so that editors complete rule ids and the `lint:` table rejects unknown
 /// ones with a suggestion.
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for RuleId {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RuleId".into()

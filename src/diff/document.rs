@@ -2,7 +2,6 @@
 //! Its JSON Schema is generated from these types and committed at `specs/diff.schema.json`; a
 //! test fails when they drift.
 
-use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Change, Effect};
@@ -15,8 +14,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const DIFF_SCHEMA_TEXT: &str = include_str!("../../specs/diff.schema.json");
 
 /// What changed in the goals between two versions of a goal file.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(title = "goalpost diff report")]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "goalpost diff report"))]
 pub struct DiffDocument {
     /// Always 1 for this shape.
     pub schema_version: u32,
@@ -36,7 +36,8 @@ pub struct DiffDocument {
 }
 
 /// One version of the goal file.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Revision {
     /// The git revision as given; `null` for the working tree.
     pub rev: Option<String>,
@@ -48,7 +49,8 @@ pub struct Revision {
 }
 
 /// Counts of changes by effect.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiffSummary {
     /// All changes.
     pub changes: usize,
@@ -98,6 +100,7 @@ impl DiffDocument {
 }
 
 /// The document's JSON Schema, generated from these types.
+#[cfg(feature = "schema")]
 pub fn generate_schema() -> String {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<DiffDocument>();

@@ -19,7 +19,6 @@ pub mod render;
 mod settings;
 mod target;
 
-use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use compare::compare;
@@ -27,7 +26,8 @@ pub use load::Side;
 
 /// How a change moves the goalposts. The order is the order of every output: what a reviewer
 /// must see first comes first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// The goal got easier to meet, or stopped being judged (a removed goal).
@@ -63,9 +63,8 @@ macro_rules! change_kinds {
     ($( $(#[$doc:meta])* $variant:ident => $label:literal, )*) => {
         /// What changed. The serialized name (`target_loosened`) is stable: the JSON document
         /// and the Action use it.
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema,
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum ChangeKind {
             $( $(#[$doc])* $variant, )*
@@ -135,7 +134,8 @@ change_kinds! {
 }
 
 /// One change between the base and the head version.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Change {
     /// The goal's id (its head id when renamed); `null` for a file-wide setting.
     pub id: Option<String>,

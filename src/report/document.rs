@@ -3,7 +3,6 @@
 //! `specs/check.schema.json`; a test fails when they drift.
 
 use indexmap::IndexMap;
-use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::catalog::{Aggregate, Better, DurationUnit, Unit};
@@ -15,8 +14,9 @@ use crate::spec::model::{Every, ObjectiveKind, Pass, Severity, Status};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything `goalpost check` found, as one document.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(title = "goalpost check report")]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "goalpost check report"))]
 pub struct Document {
     /// Always 1 for this shape.
     pub schema_version: u32,
@@ -49,7 +49,8 @@ pub struct Document {
 }
 
 /// Name and version of goalpost.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tool {
     /// `goalpost`.
     pub name: String,
@@ -58,7 +59,8 @@ pub struct Tool {
 }
 
 /// How many goals are in each status.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// All goals (composites included).
     pub goals: usize,
@@ -71,7 +73,8 @@ pub struct Summary {
 }
 
 /// An objective and the goals that serve it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObjectiveReport {
     /// Objective id; `null` collects goals without an objective.
     pub id: Option<String>,
@@ -86,7 +89,8 @@ pub struct ObjectiveReport {
 }
 
 /// One goal's evaluation.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GoalReport {
     /// Goal id.
     pub id: String,
@@ -152,7 +156,8 @@ pub struct GoalReport {
 }
 
 /// A metric as the report shows it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MetricReport {
     /// Metric id.
     pub id: String,
@@ -188,7 +193,8 @@ impl MetricReport {
 }
 
 /// The window a goal is judged on.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WindowReport {
     /// First day (for an open window: the first data date).
     pub start: Option<String>,
@@ -211,7 +217,8 @@ pub struct WindowReport {
 }
 
 /// A baseline and where its value came from.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BaselineReport {
     /// The value; `null` when the data gives none.
     pub value: Option<f64>,
@@ -222,7 +229,8 @@ pub struct BaselineReport {
 }
 
 /// A target resolved to numbers.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TargetReport {
     /// `at_least`, `at_most`, `increase`, `decrease` or `between`.
     pub kind: String,
@@ -237,7 +245,8 @@ pub struct TargetReport {
 }
 
 /// A warning attached to a goal.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GoalWarning {
     /// Kebab-case code: `vanity-metric`, `stale`, `incomplete`, `small-sample`, or a lint rule.
     pub code: String,
@@ -246,7 +255,8 @@ pub struct GoalWarning {
 }
 
 /// Daily values, one per day from `start`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DailySeries {
     /// Date of the first value.
     pub start: String,
@@ -255,7 +265,8 @@ pub struct DailySeries {
 }
 
 /// One calendar bucket of a recurring goal.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BucketReport {
     /// First day.
     pub start: String,
@@ -270,7 +281,8 @@ pub struct BucketReport {
 }
 
 /// A data source and what was read from it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SourceReport {
     /// Source id.
     pub id: String,
@@ -296,6 +308,7 @@ pub struct SourceReport {
 pub const CHECK_SCHEMA_TEXT: &str = include_str!("../../specs/check.schema.json");
 
 /// The document's JSON Schema, generated from these types.
+#[cfg(feature = "schema")]
 pub fn generate_schema() -> String {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let schema = generator.into_root_schema_for::<Document>();

@@ -2,9 +2,11 @@
 //! `specs/goalpost.schema.json` is generated from these types (`goalpost schema`), and a test
 //! fails when the committed file drifts from them.
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 
 use indexmap::IndexMap;
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
@@ -18,9 +20,10 @@ pub use crate::vocab::Status;
 
 /// A goalpost goal file: SMART social-media KPI goals, the objectives they serve, and where
 /// their numbers come from.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "goalpost goal file")]
+#[cfg_attr(feature = "schema", schemars(title = "goalpost goal file"))]
 pub struct GoalFile {
     /// Format version; the only version is 1.
     pub version: Version,
@@ -57,7 +60,8 @@ pub struct GoalFile {
 }
 
 /// A business objective.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// What kind of objective it is.
@@ -68,7 +72,8 @@ pub struct Objective {
 }
 
 /// The four kinds of business objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectiveKind {
     /// Grow revenue.
@@ -83,7 +88,8 @@ pub enum ObjectiveKind {
 
 /// A custom metric, or an override of a built-in one. Unset fields keep the built-in value (or
 /// the defaults `count`, `higher`, `sum` for a new metric).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MetricSpec {
     /// Human title.
@@ -119,7 +125,8 @@ pub struct MetricSpec {
 }
 
 /// A data source: an export file (or glob) and how to read it.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// File path or glob, relative to the goal file.
@@ -184,7 +191,8 @@ pub struct Source {
 }
 
 /// Data file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceFormat {
     /// Comma-, semicolon- or tab-separated values.
@@ -196,7 +204,8 @@ pub enum SourceFormat {
 }
 
 /// Table layouts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// One column per metric.
@@ -206,7 +215,8 @@ pub enum Layout {
 }
 
 /// What a row's numbers cover.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Totals {
     /// Activity within the row's day.
@@ -234,6 +244,7 @@ pub enum Delimiter {
 
 /// Written by hand because schemars does not see serde's `alias`: the schema must accept `tab`
 /// wherever the types do. One `const` per spelling keeps "expected one of" messages.
+#[cfg(feature = "schema")]
 impl JsonSchema for Delimiter {
     fn schema_name() -> Cow<'static, str> {
         "Delimiter".into()
@@ -253,7 +264,8 @@ impl JsonSchema for Delimiter {
 }
 
 /// Decimal signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum DecimalSign {
     /// `.` (thousands separator `,`).
     #[serde(rename = ".")]
@@ -264,7 +276,8 @@ pub enum DecimalSign {
 }
 
 /// Handling of malformed cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnError {
     /// Stop with an error naming file, line, column and value (default).
@@ -274,7 +287,8 @@ pub enum OnError {
 }
 
 /// Defaults for every goal.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
     /// At-risk band as a share of the target (default `10%`).
@@ -292,7 +306,8 @@ pub struct Defaults {
 }
 
 /// One SMART goal, or a composite of goals (`all_of`).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     /// Unique id.
@@ -360,7 +375,8 @@ pub struct Goal {
 }
 
 /// One value, or a list of values; the text `all` means no filter.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
     /// A single value.
@@ -380,7 +396,8 @@ impl<T> OneOrMany<T> {
 }
 
 /// A value a `where:` filter compares a column with.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum FilterValue {
     /// Text.
@@ -403,7 +420,8 @@ impl FilterValue {
 }
 
 /// A goal window: a named period, or an explicit range.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Period {
     /// `2027`, `2027-Q1`, `2027-03`, `2027-W05`.
@@ -413,7 +431,8 @@ pub enum Period {
 }
 
 /// An explicit period.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PeriodRange {
     /// First day.
@@ -423,7 +442,8 @@ pub struct PeriodRange {
 }
 
 /// Calendar buckets of a recurring goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Every {
     /// Each day.
@@ -437,7 +457,8 @@ pub enum Every {
 }
 
 /// How a recurring goal is judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Pass {
     /// By the bucket holding the as-of date.
@@ -447,7 +468,8 @@ pub enum Pass {
 }
 
 /// How much a slipping goal matters to CI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Fails CI when in a `fail_on` status.
@@ -457,7 +479,8 @@ pub enum Severity {
 }
 
 /// A baseline: a number, `{value}`, `{period}` or `{start, end}` (computed from the data).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Baseline {
     /// `baseline: 12000` (or `"4.5%"` for a percent metric).
@@ -471,7 +494,8 @@ pub enum Baseline {
 }
 
 /// A baseline given as a number.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BaselineValue {
     /// The baseline value.
@@ -479,7 +503,8 @@ pub struct BaselineValue {
 }
 
 /// A baseline computed over a named period.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BaselinePeriod {
     /// The period.
@@ -487,7 +512,8 @@ pub struct BaselinePeriod {
 }
 
 /// A baseline computed over a date range.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BaselineRange {
     /// First day.
@@ -497,7 +523,8 @@ pub struct BaselineRange {
 }
 
 /// A target: exactly one of `at_least`, `at_most`, `increase`, `decrease`, `between`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Target {
     /// Value ≥ X.

@@ -2,9 +2,11 @@
 //! durations. Each one parses strictly in serde and states the same rule in its JSON Schema, so
 //! the schema and the types accept the same files.
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 use std::fmt;
 
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -56,6 +58,8 @@ macro_rules! string_type {
             }
         }
 
+
+        #[cfg(feature = "schema")]
         impl JsonSchema for $name {
             fn schema_name() -> Cow<'static, str> {
                 stringify!($name).into()
@@ -150,6 +154,7 @@ impl Serialize for Date {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Date {
     fn schema_name() -> Cow<'static, str> {
         "Date".into()
@@ -185,6 +190,7 @@ pub struct Quantity {
     pub kind: QuantityKind,
 }
 
+#[cfg(feature = "schema")]
 const QUANTITY_PATTERN: &str = r"^[+-]?([0-9]+(\.[0-9]+)?|\.[0-9]+)([eE][+-]?[0-9]+)?(%|pp)?$";
 const QUANTITY_DESCRIBE: &str =
     "a number (`12000`), a percent (`\"4.5%\"`) or percentage points (`\"0.5pp\"`)";
@@ -267,6 +273,7 @@ impl Serialize for Quantity {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Quantity {
     fn schema_name() -> Cow<'static, str> {
         "Quantity".into()
@@ -326,6 +333,7 @@ impl Serialize for Days {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Days {
     fn schema_name() -> Cow<'static, str> {
         "Days".into()
@@ -389,6 +397,7 @@ impl fmt::Display for PeriodName {
     }
 }
 
+#[cfg(feature = "schema")]
 const PERIOD_PATTERN: &str = "^[0-9]{4}(-(Q[1-4]|0[1-9]|1[0-2]|W(0[1-9]|[1-4][0-9]|5[0-3])))?$";
 
 impl<'de> Deserialize<'de> for PeriodName {
@@ -411,6 +420,7 @@ impl Serialize for PeriodName {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for PeriodName {
     fn schema_name() -> Cow<'static, str> {
         "PeriodName".into()
@@ -454,6 +464,7 @@ impl Serialize for Version {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Version {
     fn schema_name() -> Cow<'static, str> {
         "Version".into()

@@ -8,6 +8,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
+#[cfg(feature = "schema")]
 use super::model::GoalFile;
 use super::yaml::{SpanIndex, push_pointer};
 use crate::diag::{Diagnostic, Span};
@@ -22,6 +23,7 @@ pub const SCHEMA_ID: &str =
     "https://raw.githubusercontent.com/goalpost-kpi/goalpost/main/specs/goalpost.schema.json";
 
 /// Generates the schema from the Rust types, formatted as committed.
+#[cfg(feature = "schema")]
 pub fn generate() -> String {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let mut schema = generator.into_root_schema_for::<GoalFile>();
