@@ -110,6 +110,33 @@ impl Status {
         }
     }
 
+    /// The place on the progress scale, where a worse status is further along: at risk (1) <
+    /// off track (2) < missed (3). Statuses without data (`pending`, `no_data`) and the good
+    /// ones are not on it.
+    #[must_use]
+    pub fn progress_step(self) -> Option<u8> {
+        match self {
+            Status::AtRisk => Some(1),
+            Status::OffTrack => Some(2),
+            Status::Missed => Some(3),
+            Status::Pending | Status::NoData | Status::Achieved | Status::OnTrack => None,
+        }
+    }
+
+    /// Whether a goal in this status fails under `fail_on`: a listed status fails, and so does
+    /// every status further along the progress scale than a listed one (`at_risk` also fails
+    /// `off_track` and `missed`: tightening the gate never loosens it).
+    #[must_use]
+    pub fn fails_under(self, fail_on: &[Status]) -> bool {
+        fail_on.contains(&self)
+            || self.progress_step().is_some_and(|step| {
+                fail_on
+                    .iter()
+                    .filter_map(|s| s.progress_step())
+                    .any(|listed| listed <= step)
+            })
+    }
+
     /// The status as words: `on track`.
     #[must_use]
     pub fn label(self) -> &'static str {
@@ -155,10 +182,11 @@ impl Status {
         self.name().replace('_', "-")
     }
 
-    /// The status a user typed: its name (`off_track`), or with a space (`off track`).
+    /// The status a user typed: its name (`off_track`), with a space (`off track`) or in
+    /// kebab-case as the Action's outputs spell it (`off-track`).
     #[must_use]
     pub fn parse_loose(text: &str) -> Option<Status> {
-        Status::parse(&text.trim().replace(' ', "_"))
+        Status::parse(&text.trim().replace([' ', '-'], "_"))
     }
 
     /// Every name, for messages: `pending, no_data, …, missed`.
@@ -291,5 +319,19 @@ mod tests {
         assert_eq!(Status::NoData.kebab_name(), "no-data");
         assert_eq!(Status::Missed.kebab_name(), "missed");
         assert_eq!(Status::parse_loose("late"), None);
+        assert_eq!(Status::parse_loose("off-track"), Some(Status::OffTrack));
+    }
+
+    #[test]
+    fn a_listed_status_fails_every_worse_one() {
+        let at_risk = [Status::AtRisk];
+        assert!(Status::AtRisk.fails_under(&at_risk));
+        assert!(Status::OffTrack.fails_under(&at_risk));
+        assert!(Status::Missed.fails_under(&at_risk));
+        assert!(!Status::NoData.fails_under(&at_risk));
+        assert!(!Status::OnTrack.fails_under(&at_risk));
+        assert!(!Status::OffTrack.fails_under(&[Status::Missed]));
+        assert!(Status::NoData.fails_under(&[Status::NoData]));
+        assert!(!Status::Missed.fails_under(&[Status::NoData, Status::Pending]));
     }
 }

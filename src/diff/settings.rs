@@ -30,12 +30,23 @@ pub(super) fn file_changes(base: &Side, head: &Side) -> Vec<(Position, Change)> 
         );
         deltas.push((delta, "/defaults/tolerance"));
     }
+    // Compared by the statuses that fail, so `[at_risk]` and `[at_risk, off_track]` are the same
+    // gate (a listed status fails every worse one).
+    let failing = |s: &BTreeSet<Status>| -> BTreeSet<Status> {
+        let listed: Vec<Status> = s.iter().copied().collect();
+        Status::ALL
+            .iter()
+            .copied()
+            .filter(|st| st.fails_under(&listed))
+            .collect()
+    };
     let fail_on = |s: FileSettings| -> BTreeSet<Status> { s.fail_on.into_iter().collect() };
     let (f1, f2) = (fail_on(sb), fail_on(sh));
-    if f1 != f2 {
-        let effect = if f2.is_subset(&f1) {
+    let (e1, e2) = (failing(&f1), failing(&f2));
+    if e1 != e2 {
+        let effect = if e2.is_subset(&e1) {
             Effect::Loosened
-        } else if f2.is_superset(&f1) {
+        } else if e2.is_superset(&e1) {
             Effect::Tightened
         } else {
             Effect::Neutral

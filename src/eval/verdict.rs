@@ -10,8 +10,9 @@ use crate::vocab::Status;
 pub struct Verdicts {
     /// Each goal's status.
     pub statuses: Vec<Status>,
-    /// Whether each goal fails the check: its status is in `fail_on` and its severity is not
-    /// `warn`.
+    /// Whether each goal fails the check: its status fails under `fail_on`
+    /// ([`Status::fails_under`]: a listed status and every worse one on the progress scale) and
+    /// its severity is not `warn`.
     pub failing: Vec<bool>,
 }
 
@@ -31,7 +32,7 @@ pub fn verdicts(model: &GoalFile, outcomes: &[Option<Outcome>], fail_on: &[Statu
         .goals
         .iter()
         .zip(&statuses)
-        .map(|(goal, status)| fail_on.contains(status) && goal.severity != Some(Severity::Warn))
+        .map(|(goal, status)| status.fails_under(fail_on) && goal.severity != Some(Severity::Warn))
         .collect();
     Verdicts { statuses, failing }
 }

@@ -27,11 +27,12 @@ fn expectation(case: &Path) -> Value {
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", case.display()))
 }
 
-fn run_check(case: &Path, as_of: &str) -> (Option<i32>, Value, String) {
+fn run_check(case: &Path, as_of: &str, args: &[&str]) -> (Option<i32>, Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
         .arg("check")
         .arg(case.join("goals.yaml"))
         .args(["--as-of", as_of, "-f", "json"])
+        .args(args)
         .env("NO_COLOR", "1")
         .output()
         .expect("run goalpost");
@@ -120,7 +121,13 @@ fn goal_view(goal: &Value) -> Value {
 fn check_case(case: &Path) -> Vec<String> {
     let expect = expectation(case);
     let as_of = expect.get("as_of").and_then(Value::as_str).expect("as_of");
-    let (code, doc, stderr) = run_check(case, as_of);
+    // `args:` adds command-line arguments (`--fail-on at_risk`).
+    let args: Vec<&str> = expect
+        .get("args")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let (code, doc, stderr) = run_check(case, as_of, &args);
     let mut problems = Vec::new();
     if let Some(exit) = expect.get("exit").and_then(Value::as_i64)
         && code != i32::try_from(exit).ok()
@@ -197,7 +204,7 @@ fn check_data_error(case: &Path) -> (Vec<String>, String) {
         .get("as_of")
         .and_then(Value::as_str)
         .unwrap_or("2027-01-31");
-    let (code, _, stderr) = run_check(case, as_of);
+    let (code, _, stderr) = run_check(case, as_of, &[]);
     let mut problems = Vec::new();
     if code != Some(2) {
         problems.push(format!("exit code {code:?}, expected 2"));
