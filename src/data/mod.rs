@@ -144,9 +144,13 @@ pub fn load(
     let mut errors = Vec::new();
     for (id, source) in &parsed.model.sources {
         let files = match paths.get(id.as_str()) {
-            Some(p) => expand(&p.display().to_string(), Path::new(""))
-                .map_err(|e| e.declared_at(format!("/sources/{id}"))),
-            None => expand(&source.path, &parsed.source.dir)
+            Some(p) => expand(
+                &p.display().to_string(),
+                Path::new(""),
+                &PathOrigin::Flag(id.as_str()),
+            )
+            .map_err(|e| e.declared_at(format!("/sources/{id}"))),
+            None => expand(&source.path, &parsed.source.dir, &PathOrigin::GoalFile)
                 .map_err(|e| e.declared_at(format!("/sources/{id}/path"))),
         };
         let loaded = files.and_then(|files| {
@@ -165,16 +169,44 @@ pub fn load(
     }
 }
 
+/// Where a source's path was written, which decides what it is relative to.
+enum PathOrigin<'a> {
+    /// `path:` in the goal file: relative to the goal file's directory.
+    GoalFile,
+    /// `--data NAME=PATH` for the source `NAME`: relative to the working directory.
+    Flag(&'a str),
+}
+
+impl PathOrigin<'_> {
+    fn check(&self) -> String {
+        match self {
+            PathOrigin::GoalFile => "check `path:` (relative to the goal file)".to_string(),
+            PathOrigin::Flag(id) => {
+                format!("check `--data {id}=PATH` (relative to the working directory)")
+            }
+        }
+    }
+}
+
 /// The files a path or glob names, sorted; none is an error.
-fn expand(pattern: &str, dir: &Path) -> Result<Vec<PathBuf>, DataError> {
+fn expand(pattern: &str, dir: &Path, origin: &PathOrigin) -> Result<Vec<PathBuf>, DataError> {
     let full = dir.join(pattern);
     let shown = full.display().to_string();
     if !pattern.contains(['*', '?', '[']) {
         return if full.is_file() {
             Ok(vec![full])
         } else {
-            Err(DataError::at(&shown, None, format!("the export `{shown}` does not exist"))
-                .help("check `path:` (relative to the goal file), or point the source elsewhere with `--data NAME=PATH`"))
+            Err(
+                DataError::at(&shown, None, format!("the export `{shown}` does not exist")).help(
+                    match origin {
+                        PathOrigin::GoalFile => format!(
+                            "{}, or point the source elsewhere with `--data NAME=PATH`",
+                            origin.check()
+                        ),
+                        PathOrigin::Flag(_) => origin.check(),
+                    },
+                ),
+            )
         };
     }
     let mut files: Vec<PathBuf> = glob::glob(&shown)
@@ -191,9 +223,10 @@ fn expand(pattern: &str, dir: &Path) -> Result<Vec<PathBuf>, DataError> {
     files.sort();
     if files.is_empty() {
         return Err(
-            DataError::at(&shown, None, format!("no file matches `{shown}`")).help(
-                "check `path:` (relative to the goal file); `*` matches within one directory",
-            ),
+            DataError::at(&shown, None, format!("no file matches `{shown}`")).help(format!(
+                "{}; `*` matches within one directory",
+                origin.check()
+            )),
         );
     }
     Ok(files)

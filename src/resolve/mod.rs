@@ -148,6 +148,7 @@ impl Plan {
         }
         let timezone = TimeZone::get(&settings.timezone)
             .map_err(|_| Problem::new(format!("unknown time zone `{}`", settings.timezone)))?;
+        check_data_sources(&args.data, model)?;
         let as_of = args.as_of.unwrap_or_else(|| {
             jiff::Timestamp::now()
                 .to_zoned_datetime(timezone.clone())
@@ -210,6 +211,31 @@ pub fn level_overrides(args: &LevelArgs) -> Result<LevelOverrides, Problem> {
         overrides.set(rule, *level).map_err(|e| Problem::new(e.0))?;
     }
     Ok(overrides)
+}
+
+/// Every `--data NAME=PATH` names a declared source: a typo must not leave the committed export
+/// in place unnoticed.
+fn check_data_sources(data: &[DataOverride], model: &GoalFile) -> Result<(), Problem> {
+    let known: Vec<&str> = model.sources.keys().map(|k| k.as_str()).collect();
+    let Some(unknown) = data.iter().find(|d| !known.contains(&d.source.as_str())) else {
+        return Ok(());
+    };
+    let problem = Problem::new(format!(
+        "--data `{}={}`: the goal file has no source `{}`",
+        unknown.source,
+        unknown.path.display(),
+        unknown.source
+    ));
+    Err(
+        match crate::suggest::did_you_mean(&unknown.source, &known) {
+            Some(near) => problem.help(format!("did you mean `{near}`?")),
+            None if known.is_empty() => problem.help("the goal file declares no `sources:`"),
+            None => problem.help(format!(
+                "its sources are {}",
+                crate::suggest::quote_list(&known)
+            )),
+        },
+    )
 }
 
 fn read_template(path: &Path) -> Result<Template, Problem> {
