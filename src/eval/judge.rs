@@ -35,11 +35,21 @@ impl Band {
         self.low <= v && v <= self.high
     }
 
-    /// The status of a projection: inside, within the tolerance of a bound, or further.
-    pub fn status_of(&self, projected: f64, tolerance: f64) -> Status {
+    /// The status of a projection: inside, within the tolerance of a bound, or further. A
+    /// projection on the wrong side of the `baseline` — moving away from a target that lies
+    /// beyond it — is off track however close it is: going backwards is not "at risk".
+    pub fn status_of(&self, projected: f64, tolerance: f64, baseline: Option<f64>) -> Status {
         if self.contains(projected) {
-            Status::OnTrack
-        } else if projected < self.low {
+            return Status::OnTrack;
+        }
+        if let Some(b) = baseline {
+            let aims_up = self.low.is_finite() && self.low > b;
+            let aims_down = self.high.is_finite() && self.high < b;
+            if (aims_up && projected < b) || (aims_down && projected > b) {
+                return Status::OffTrack;
+            }
+        }
+        if projected < self.low {
             if projected >= self.low - self.low.abs() * tolerance {
                 Status::AtRisk
             } else {
@@ -172,7 +182,11 @@ pub fn judge(frame: Frame, rules: Rules, value: impl Fn(Day, Day) -> Option<f64>
     } else if rules.cumulative && actual > band.high {
         Status::Missed
     } else {
-        band.status_of(j.projected.unwrap_or(actual), rules.tolerance)
+        band.status_of(
+            j.projected.unwrap_or(actual),
+            rules.tolerance,
+            rules.baseline,
+        )
     };
     j
 }

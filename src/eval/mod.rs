@@ -260,7 +260,7 @@ impl Evaluator<'_> {
             cumulative: is_sum && goal.rolling.is_none(),
             band,
             baseline: base_value,
-            tolerance: self.settings.tolerance,
+            tolerance: goal.tolerance.map_or(self.settings.tolerance, |t| t.value),
         };
         let frame = Frame {
             start,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::Context;
 use crate::catalog::{CatalogProblem, ProblemKind, canonical_platform};
 use crate::rules::RuleId;
-use crate::spec::scalars::QuantityKind;
+use crate::spec::scalars::{Quantity, QuantityKind};
 use crate::spec::yaml::push_pointer;
 use crate::suggest::{nearest_help, quote_list as quote};
 
@@ -291,10 +291,24 @@ pub(super) fn unknown_platform<'g>(
     .help(help)
 }
 
+/// `defaults.tolerance` and every goal's `tolerance:` are shares of the target.
 fn tolerance(ctx: &mut Context) {
-    let Some(t) = ctx.parsed.model.defaults.tolerance else {
-        return;
-    };
+    let model = &ctx.parsed.model;
+    let mut found: Vec<(String, Quantity)> = Vec::new();
+    if let Some(t) = model.defaults.tolerance {
+        found.push(("/defaults/tolerance".to_string(), t));
+    }
+    for (i, goal) in model.goals.iter().enumerate() {
+        if let Some(t) = goal.tolerance {
+            found.push((super::goal_pointer(i, "tolerance"), t));
+        }
+    }
+    for (pointer, t) in found {
+        tolerance_at(ctx, &pointer, t);
+    }
+}
+
+fn tolerance_at(ctx: &mut Context, pointer: &str, t: Quantity) {
     let ok = match t.kind {
         QuantityKind::Percent => (0.0..1.0).contains(&t.value),
         QuantityKind::Number => (0.0..1.0).contains(&t.value),
@@ -304,7 +318,7 @@ fn tolerance(ctx: &mut Context) {
         let finding = ctx
             .finding(
                 RuleId::UnitMismatch,
-                "/defaults/tolerance",
+                pointer,
                 format!("tolerance `{}` is not a share of the target", t.display()),
             )
             .help("write a percent between 0% and 100%, such as `10%`");

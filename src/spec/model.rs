@@ -354,6 +354,10 @@ pub struct Goal {
     /// The target.
     #[serde(default)]
     pub target: Option<Target>,
+    /// The at-risk band of this goal as a share of the target (default:
+    /// `defaults.tolerance`).
+    #[serde(default)]
+    pub tolerance: Option<Quantity>,
     /// Composite goal: met when every listed goal is met.
     #[serde(default)]
     pub all_of: Option<Vec<Id>>,
