@@ -250,6 +250,26 @@ fn stake_deltas(gb: &Goal, gh: &Goal, renames: &HashMap<&str, &str>, out: &mut V
             fields::name(&s2),
         ));
     }
+    let (t1, t2) = (gb.tolerance.map(|t| t.value), gh.tolerance.map(|t| t.value));
+    let same = match (t1, t2) {
+        (Some(a), Some(b)) => fields::same_number(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    if !same {
+        // A wider at-risk band turns off-track goals into at-risk ones. Against the file's
+        // default (one side without its own tolerance) the direction depends on that default.
+        let effect = match (t1, t2) {
+            (Some(a), Some(b)) => Effect::looser_if(b > a),
+            _ => Effect::Neutral,
+        };
+        let text = |g: &Goal| fields::quantity_text(g.tolerance.as_ref(), "defaults.tolerance");
+        out.push(Delta::new(
+            ChangeKind::ToleranceChanged,
+            effect,
+            text(gb),
+            text(gh),
+        ));
+    }
     let members = |g: &Goal| -> Option<Vec<String>> {
         let ids = g.all_of.as_ref()?;
         Some(ids.iter().map(ToString::to_string).collect())
