@@ -53,6 +53,13 @@ impl<'d> DaySums<'d> {
         DaySums { parts }
     }
 
+    /// Whether the selection matched no series at all: then a window has no value, not a
+    /// total of 0.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
     /// Σ over the series and the days of `[a, b]`; 0 when there is no value.
     pub fn total(&self, a: Day, b: Day) -> f64 {
         let mut total = Compensated::default();

@@ -3,6 +3,7 @@
 
 mod buckets;
 pub mod judge;
+pub mod reason;
 pub mod values;
 mod verdict;
 
@@ -68,6 +69,8 @@ pub struct Outcome {
     pub streak: Option<usize>,
     /// For a rate, the denominator's total over the judged window (`small-sample`).
     pub sample: Option<f64>,
+    /// For a `no_data` goal, why: the first of the checks in [`reason`] that explains it.
+    pub reason: Option<String>,
     /// Whether the goal was judged against a target band; the data rules (`stale`,
     /// `incomplete`, `small-sample`) speak only about judged goals.
     pub judged: bool,
@@ -207,12 +210,25 @@ impl Evaluator<'_> {
     /// Judges goal `index`; `None` for composites.
     pub fn evaluate(&self, index: usize, goal: &Goal) -> Option<Outcome> {
         let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;
-        let values = Values::new(
-            self.catalog,
-            self.data,
-            self.rollups,
-            Selection::of(goal, self.dims),
-        );
+        let selection = Selection::of(goal, self.dims);
+        let values = Values::new(self.catalog, self.data, self.rollups, selection.clone());
+        let mut outcome = self.judge_goal(index, goal, metric, &values);
+        if outcome.judgement.status == Status::NoData {
+            let why = reason::Why {
+                data: self.data,
+                catalog: self.catalog,
+                metric,
+                goal,
+                selection: &selection,
+                values: &values,
+            };
+            outcome.reason = Some(why.explain(&outcome));
+        }
+        Some(outcome)
+    }
+
+    /// Judges a metric goal with its values.
+    fn judge_goal(&self, index: usize, goal: &Goal, metric: &Metric, values: &Values) -> Outcome {
         let window = self
             .windows
             .get(index)
@@ -231,7 +247,7 @@ impl Evaluator<'_> {
                 // An open window with no data at all: nothing to judge.
                 let mut outcome = empty_outcome(Status::NoData);
                 outcome.data_end = data_end;
-                return Some(outcome);
+                return outcome;
             }
         };
         let baseline = self.baseline(goal, range, &value);
@@ -253,7 +269,7 @@ impl Evaluator<'_> {
             } else {
                 Status::NoData
             };
-            return Some(outcome);
+            return outcome;
         };
         let rules = Rules {
             is_sum,
@@ -314,7 +330,7 @@ impl Evaluator<'_> {
                 );
                 if let Some((a, b, _)) = all.get(current) {
                     outcome.daily = daily(
-                        &values,
+                        values,
                         &metric.id,
                         *a,
                         judgement.observed_end.unwrap_or(*b).min(*b),
@@ -326,13 +342,13 @@ impl Evaluator<'_> {
             None => {
                 outcome.judgement = judge(frame, rules, value);
                 if let Some(o) = outcome.judgement.observed_end {
-                    outcome.daily = daily(&values, &metric.id, start, o);
+                    outcome.daily = daily(values, &metric.id, start, o);
                 }
             }
         }
-        outcome.sample = self.sample(metric, &values, &outcome);
+        outcome.sample = self.sample(metric, values, &outcome);
         outcome.judged = true;
-        Some(outcome)
+        outcome
     }
 
     /// `(start, end, open_start)` of the window judged.
@@ -426,6 +442,7 @@ fn empty_outcome(status: Status) -> Outcome {
         buckets: None,
         streak: None,
         sample: None,
+        reason: None,
         judged: false,
     }
 }

@@ -74,7 +74,12 @@ impl<'a> Values<'a> {
         let metric = def.id.as_str();
         if self.provided(metric) {
             return match def.aggregate {
-                Aggregate::Sum => Some(self.set.day_sums(metric).total(a, b)),
+                // No series selected (a platform, account or `where:` value no row has) is no
+                // value: a goal on it is `no_data` with its reason, never a silent 0.
+                Aggregate::Sum => {
+                    let sums = self.set.day_sums(metric);
+                    (!sums.is_empty()).then(|| sums.total(a, b))
+                }
                 Aggregate::Mean | Aggregate::Min | Aggregate::Max => {
                     of_daily_totals(def.aggregate, &self.set.day_sums(metric), a, b)
                 }
@@ -112,8 +117,12 @@ impl<'a> Values<'a> {
             if def.aggregate != Aggregate::Sum {
                 return (a..=b).map(|d| self.value(metric, d, d)).collect();
             }
-            // A day without rows sums to 0, as a window does.
-            let totals = self.set.day_sums(metric).by_day(a, b);
+            // A day without rows sums to 0, as a window does; no series at all is no value.
+            let sums = self.set.day_sums(metric);
+            if sums.is_empty() {
+                return vec![None; day_count(a, b)];
+            }
+            let totals = sums.by_day(a, b);
             return totals.into_iter().map(|t| Some(t.unwrap_or(0.0))).collect();
         }
         let Some(expr) = def.expr.as_ref().filter(|_| depth <= 64) else {

@@ -57,7 +57,7 @@ pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
     annotations.sort_by_key(|a| a.rank);
     let mut out = String::new();
     let mut hidden = 0;
-    for level in ["error", "warning"] {
+    for level in ["error", "warning", "notice"] {
         let of_level: Vec<&Annotation> = annotations.iter().filter(|a| a.level == level).collect();
         hidden += of_level.len().saturating_sub(LIMIT);
         for a in of_level.into_iter().take(LIMIT) {
@@ -77,7 +77,7 @@ pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
             "::notice file={},title={}::{}\n",
             property(&file),
             property("goalpost"),
-            data(&format!("{hidden} more annotations are not shown (GitHub shows {LIMIT} errors and {LIMIT} warnings per step); see the scorecard"))
+            data(&format!("{hidden} more annotations are not shown (GitHub shows {LIMIT} of each level per step); see the scorecard"))
         ));
     }
     out
@@ -88,6 +88,8 @@ fn goal_annotation(g: &GoalReport, file: &str) -> Option<Annotation> {
         "error"
     } else if matches!(g.status.tone(), Tone::Bad | Tone::Warning) {
         "warning"
+    } else if g.reason.is_some() {
+        "notice"
     } else {
         return None;
     };
@@ -101,15 +103,18 @@ fn goal_annotation(g: &GoalReport, file: &str) -> Option<Annotation> {
         .as_ref()
         .and_then(|t| band(t.low, t.high, show))
         .map_or(String::new(), |b| format!(" vs target {b}"));
-    let message = match g.actual {
-        Some(_) => format!(
-            "{}: {}{} (projected {})",
-            g.title,
-            show(g.actual),
-            target,
-            show(g.projected)
-        ),
-        None => g.title.clone(),
+    let message = match (&g.reason, g.actual) {
+        (Some(reason), _) => format!("{}: {reason}", g.title),
+        (None, actual) => match actual {
+            Some(_) => format!(
+                "{}: {}{} (projected {})",
+                g.title,
+                show(g.actual),
+                target,
+                show(g.projected)
+            ),
+            None => g.title.clone(),
+        },
     };
     Some(Annotation {
         level,

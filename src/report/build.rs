@@ -149,6 +149,7 @@ fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> Go
         needed_per_day: j.and_then(|j| j.needed_per_day),
         eta: date(j.and_then(|j| j.eta)),
         status: Status::NoData,
+        reason: outcome.and_then(|o| o.reason.clone()),
         failing: false,
         data_end: date(outcome.and_then(|o| o.data_end)),
         warnings: Vec::new(),

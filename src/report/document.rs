@@ -139,6 +139,10 @@ pub struct GoalReport {
     pub eta: Option<String>,
     /// The status.
     pub status: Status,
+    /// For a `no_data` goal, why there is nothing to judge: an empty source, a platform,
+    /// account or `where:` value no row has (with the values the data holds), data that ends
+    /// before the window, a current bucket without data yet, a zero denominator.
+    pub reason: Option<String>,
     /// Whether this goal makes `check` fail (a `fail_on` status and severity `error`).
     pub failing: bool,
     /// The newest data date of the goal's sources (L), before filters.

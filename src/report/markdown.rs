@@ -73,6 +73,9 @@ fn environment(doc: &Document) -> Environment<'static> {
         Status::parse(&s).map_or_else(|| s.clone(), |s| s.label().to_string())
     });
     env.add_filter("target_text", target_text);
+    env.add_filter("message", |text: String| {
+        Value::from_safe_string(message(&text))
+    });
     let worst_first: Vec<&str> = Status::WORST_FIRST.iter().map(|s| s.name()).collect();
     env.add_global("statuses", Value::from(worst_first));
     let goals = Value::from(Serde(&doc.goals));
@@ -131,6 +134,29 @@ pub fn escape(text: &str) -> String {
             '\n' | '\t' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message as Markdown: its `code` spans become `<code>` (so the backticks goalpost writes
+/// around ids do not show as literal backticks), everything else escaped like any text.
+pub fn message(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let parts: Vec<&str> = text.split('`').collect();
+    // With an odd number of backticks the last one is unmatched and stays a literal backtick.
+    let unmatched = parts.len() % 2 == 0;
+    for (i, part) in parts.iter().enumerate() {
+        let odd = i % 2 == 1;
+        if odd && !(unmatched && i == parts.len() - 1) {
+            out.push_str("<code>");
+            out.push_str(&escape(part));
+            out.push_str("</code>");
+        } else {
+            if odd {
+                out.push_str("\\`");
+            }
+            out.push_str(&escape(part));
         }
     }
     out
