@@ -145,7 +145,7 @@ pub fn message(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let parts: Vec<&str> = text.split('`').collect();
     // With an odd number of backticks the last one is unmatched and stays a literal backtick.
-    let unmatched = parts.len() % 2 == 0;
+    let unmatched = parts.len().is_multiple_of(2);
     for (i, part) in parts.iter().enumerate() {
         let odd = i % 2 == 1;
         if odd && !(unmatched && i == parts.len() - 1) {
