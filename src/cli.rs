@@ -67,10 +67,21 @@ pub struct ValidateArgs {
     #[arg(default_value = "goals.yaml")]
     pub files: Vec<PathBuf>,
     /// Output format.
-    #[arg(short = 'f', long = "format", value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
     #[command(flatten)]
     pub levels: LevelArgs,
+}
+
+/// Formats of `goalpost validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// Compiler-style diagnostics on stderr.
+    Text,
+    /// JSON for machines.
+    Json,
+    /// GitHub workflow commands: an annotation on each finding's line.
+    Github,
 }
 
 /// Arguments of `goalpost check`.

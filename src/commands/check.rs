@@ -12,9 +12,9 @@ use crate::eval::{self, Evaluator};
 use crate::failure::CannotRun;
 use crate::github::{self as actions, Runner};
 use crate::lint::{self, Levels};
-use crate::report::Document;
 use crate::report::build::{Inputs, build};
 use crate::report::render::Renders;
+use crate::report::{Document, annotations, markdown};
 use crate::resolve::{Plan, Request};
 use crate::spec::{self, ParsedFile};
 use crate::timings::mark;
@@ -26,11 +26,36 @@ pub fn run(args: &CheckArgs) -> Exit {
     let runner = Runner::from_env();
     check(args, runner.as_ref()).unwrap_or_else(|cannot| {
         cannot.print();
-        if let Some(runner) = &runner {
-            runner.write_outputs(&actions::outputs::lines(2, None, None));
-        }
+        report_cannot_run(args, runner.as_ref(), &cannot);
         Exit::Failed
     })
+}
+
+/// A run that could not proceed stays visible where the scorecard would have been: `-f github`
+/// annotates each located error, and in GitHub Actions the job summary and every
+/// `-o markdown:PATH` (which the Action posts as the sticky comment) say what stopped it, so a
+/// red job never sits next to last week's scorecard.
+fn report_cannot_run(args: &CheckArgs, runner: Option<&Runner>, cannot: &CannotRun) {
+    let path = |file: &str| runner.map_or_else(|| file.to_string(), |r| r.annotation_path(file));
+    if args.format == CheckFormat::Github {
+        let problems: Vec<String> = cannot.problems.iter().map(ToString::to_string).collect();
+        let lines = annotations::for_diagnostics(&cannot.diagnostics, &problems, path);
+        super::print_stdout(&lines);
+    }
+    let Some(runner) = runner else { return };
+    let page = markdown::cannot_run(&cannot.render(false));
+    runner.write_summary(&page);
+    let mut scorecard = None;
+    for o in args
+        .outputs
+        .iter()
+        .filter(|o| o.format == CheckFormat::Markdown)
+    {
+        if super::write_atomically(&o.path, &page, true).is_ok() {
+            scorecard = Some(o.path.as_path());
+        }
+    }
+    runner.write_outputs(&actions::outputs::lines(2, None, scorecard));
 }
 
 /// The pipeline: spec → lint → resolve → data → eval → report.

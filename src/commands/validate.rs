@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Exit;
-use crate::cli::{ReportFormat, ValidateArgs};
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::diag::{Diagnostic, DiagnosticRenderer, Level, summary};
 use crate::failure::CannotRun;
 use crate::lint::{self, LevelOverrides};
@@ -75,8 +75,9 @@ pub fn run(args: &ValidateArgs) -> Exit {
         .map(|f| validate_file(f, &overrides))
         .collect();
     let written = match args.format {
-        ReportFormat::Text => write_text(&reports),
-        ReportFormat::Json => super::print_stdout(&json(&reports)),
+        ValidateFormat::Text => write_text(&reports),
+        ValidateFormat::Json => super::print_stdout(&json(&reports)),
+        ValidateFormat::Github => super::print_stdout(&github(&reports)),
     };
     if !written || reports.iter().any(|r| r.unreadable) {
         Exit::Failed
@@ -85,6 +86,22 @@ pub fn run(args: &ValidateArgs) -> Exit {
     } else {
         Exit::Clean
     }
+}
+
+/// Every finding as a workflow command on its line (paths relative to the workspace in
+/// GitHub Actions).
+fn github(reports: &[FileReport]) -> String {
+    let runner = crate::github::Runner::from_env();
+    let path = |file: &str| {
+        runner
+            .as_ref()
+            .map_or_else(|| file.to_string(), |r| r.annotation_path(file))
+    };
+    let diagnostics: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().cloned())
+        .collect();
+    crate::report::annotations::for_diagnostics(&diagnostics, &[], path)
 }
 
 fn write_text(reports: &[FileReport]) -> bool {

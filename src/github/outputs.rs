@@ -9,16 +9,17 @@ use std::path::Path;
 use crate::report::Document;
 
 /// The lines to append to `$GITHUB_OUTPUT`. Without a document (`check` could not run), only
-/// `exit-code`.
+/// `exit-code` and, when the "could not run" page was written there, `scorecard`.
 pub fn lines(exit_code: i32, doc: Option<&Document>, scorecard: Option<&Path>) -> String {
     let mut out = String::new();
     put(&mut out, "exit-code", &exit_code.to_string());
-    let Some(doc) = doc else { return out };
-    put(&mut out, "total", &doc.summary.goals.to_string());
-    put(&mut out, "failing", &doc.summary.failing.to_string());
-    put(&mut out, "warnings", &doc.summary.warnings.to_string());
-    for (status, count) in &doc.summary.statuses {
-        put(&mut out, &status.kebab_name(), &count.to_string());
+    if let Some(doc) = doc {
+        put(&mut out, "total", &doc.summary.goals.to_string());
+        put(&mut out, "failing", &doc.summary.failing.to_string());
+        put(&mut out, "warnings", &doc.summary.warnings.to_string());
+        for (status, count) in &doc.summary.statuses {
+            put(&mut out, &status.kebab_name(), &count.to_string());
+        }
     }
     if let Some(path) = scorecard {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

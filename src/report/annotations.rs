@@ -7,7 +7,7 @@
 
 use super::document::{Document, GoalReport};
 use super::format::band;
-use crate::diag::Level;
+use crate::diag::{Diagnostic, Level};
 use crate::vocab::Tone;
 
 /// Annotations GitHub shows per level and step.
@@ -36,24 +36,62 @@ pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
     annotations.extend(
         doc.lint
             .iter()
-            .filter(|d| d.level != Level::Off)
-            .map(|d| Annotation {
-                level: if d.level == Level::Error {
-                    "error"
-                } else {
-                    "warning"
-                },
-                file: path(&d.file),
-                line: d.span.as_ref().map_or(1, |s| s.line),
-                column: d.span.as_ref().map_or(1, |s| s.column),
-                title: format!("goalpost {}", d.rule),
-                message: match &d.help {
-                    Some(h) => format!("{}\n{h}", d.message),
-                    None => d.message.clone(),
-                },
-                rank: 10,
-            }),
+            .filter_map(|d| diagnostic_annotation(d, &path)),
     );
+    emit(annotations, &file)
+}
+
+/// Workflow commands for diagnostics alone: `validate -f github`, and a `check` that could not
+/// run. Problems without a file (a bad flag) become an `::error` without a position.
+pub fn for_diagnostics(
+    diagnostics: &[Diagnostic],
+    problems: &[String],
+    path: impl Fn(&str) -> String,
+) -> String {
+    let mut annotations: Vec<Annotation> = diagnostics
+        .iter()
+        .filter_map(|d| diagnostic_annotation(d, &path))
+        .collect();
+    let mut out = String::new();
+    for p in problems {
+        out.push_str(&format!(
+            "::error title={}::{}\n",
+            property("goalpost could not run"),
+            data(p)
+        ));
+    }
+    let file = annotations
+        .first()
+        .map(|a| a.file.clone())
+        .unwrap_or_default();
+    annotations.iter_mut().for_each(|a| a.rank = 10);
+    out.push_str(&emit(annotations, &file));
+    out
+}
+
+fn diagnostic_annotation(d: &Diagnostic, path: &impl Fn(&str) -> String) -> Option<Annotation> {
+    let level = match d.level {
+        Level::Off => return None,
+        Level::Error => "error",
+        Level::Warn => "warning",
+    };
+    Some(Annotation {
+        level,
+        file: path(&d.file),
+        line: d.span.as_ref().map_or(1, |s| s.line),
+        column: d.span.as_ref().map_or(1, |s| s.column),
+        title: format!("goalpost {}", d.rule),
+        message: match &d.help {
+            Some(h) => format!("{}\n{h}", d.message),
+            None => d.message.clone(),
+        },
+        rank: 10,
+    })
+}
+
+/// The worst [`LIMIT`] annotations of each level, one line each, and a notice counting the
+/// rest (`file` names where the notice points).
+fn emit(mut annotations: Vec<Annotation>, file: &str) -> String {
     annotations.sort_by_key(|a| a.rank);
     let mut out = String::new();
     let mut hidden = 0;
@@ -75,7 +113,7 @@ pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
     if hidden > 0 {
         out.push_str(&format!(
             "::notice file={},title={}::{}\n",
-            property(&file),
+            property(file),
             property("goalpost"),
             data(&format!("{hidden} more annotations are not shown (GitHub shows {LIMIT} of each level per step); see the scorecard"))
         ));

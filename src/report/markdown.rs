@@ -139,6 +139,26 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The page that stands in for the scorecard when `check` could not run: what stopped it, as
+/// the terminal showed it (`stderr`, escaped: it holds goal-file and export text).
+pub fn cannot_run(stderr: &str) -> String {
+    let mut shown = String::with_capacity(stderr.len());
+    for c in stderr.trim_end().chars() {
+        match c {
+            '<' => shown.push_str("&lt;"),
+            '>' => shown.push_str("&gt;"),
+            '&' => shown.push_str("&amp;"),
+            '@' => shown.push_str("@\u{2060}"),
+            '\r' => {}
+            c if c.is_control() && c != '\n' => {}
+            c => shown.push(c),
+        }
+    }
+    format!(
+        "## ❌ goalpost could not run\n\n`goalpost check` stopped before judging the goals (exit code 2), so there is no scorecard for this run. Fix what it names and run it again:\n\n<pre>\n{shown}\n</pre>\n"
+    )
+}
+
 /// A message as Markdown: its `code` spans become `<code>` (so the backticks goalpost writes
 /// around ids do not show as literal backticks), everything else escaped like any text.
 pub fn message(text: &str) -> String {

@@ -383,7 +383,15 @@ fn a_check_that_cannot_run_always_fails_the_job() {
     assert_eq!(run.check.get("exit-code").map(String::as_str), Some("2"));
     assert_eq!(run.job, Some(2));
     assert!(run.log.contains("could not run"), "{}", run.log);
-    assert!(runner.calls().is_empty(), "no scorecard, no comment");
+    // The sticky comment says the check could not run, instead of keeping an old scorecard.
+    let ours = runner.ours();
+    assert_eq!(ours.len(), 1, "{:?}", runner.comments());
+    let body = ours[0]["body"].as_str().unwrap();
+    assert!(
+        body.starts_with(&format!("{MARKER}\n## ❌ goalpost could not run\n")),
+        "{body}"
+    );
+    assert!(runner.summary().contains("goalpost could not run"));
 }
 
 #[test]

@@ -67,12 +67,53 @@ fn failing_goals_give_exit_code_one_in_the_outputs() {
 }
 
 #[test]
-fn could_not_run_writes_only_the_exit_code() {
+fn could_not_run_says_so_in_the_summary_the_scorecard_and_annotations() {
+    let step = Step::new();
+    let card = step.dir.path().join("scorecard.md");
+    std::fs::write(&card, "last week's scorecard\n").unwrap();
+    let out = step.run(
+        goalpost()
+            .args([
+                "check",
+                "tests/cases/hostile/goals.yaml",
+                "--as-of",
+                "2027-01-03",
+            ])
+            .args(["--data", "export=tests/cases/missing.csv", "-f", "github"])
+            .arg("-o")
+            .arg(format!("markdown:{}", card.display())),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("::error file=tests/cases/hostile/goals.yaml,line=9,col=3,title=goalpost data::the export `tests/cases/missing.csv` does not exist"),
+        "{stdout}"
+    );
+    let summary = step.summary();
+    assert!(
+        summary.starts_with("earlier summary\n## ❌ goalpost could not run\n"),
+        "{summary}"
+    );
+    assert!(summary.contains("does not exist"), "{summary}");
+    // The sticky comment is posted from this file: it must not keep last week's scorecard.
+    assert_eq!(read(&card), summary.replace("earlier summary\n", ""));
+    assert_eq!(
+        step.output(),
+        format!("earlier=1\nexit-code=2\nscorecard={}\n", card.display())
+    );
+}
+
+#[test]
+fn an_unreadable_goal_file_still_writes_the_exit_code() {
     let step = Step::new();
     let out = step.run(goalpost().args(["check", "tests/cases/no-such-file.yaml"]));
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(step.output(), "earlier=1\nexit-code=2\n");
-    assert_eq!(step.summary(), "earlier summary\n");
+    assert!(
+        step.summary().contains("goalpost could not run"),
+        "{}",
+        step.summary()
+    );
 }
 
 #[test]
