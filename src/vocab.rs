@@ -272,6 +272,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How a goal on a level metric (`aggregate: last`, such as followers) is projected to its
+    /// deadline.
+    pub enum Projection {
+        /// The least-squares line through the observed daily values, extended to the deadline.
+        Trend = "trend",
+        /// Today's value: the level is the forecast.
+        Level = "level",
+    }
+}
+
+vocabulary! {
     /// The funnel stage a metric belongs to.
     pub enum Stage {
         /// Being seen.

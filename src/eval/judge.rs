@@ -136,6 +136,60 @@ pub struct Rules {
     pub baseline: Option<f64>,
     /// Tolerance as a fraction (0.1 = 10%).
     pub tolerance: f64,
+    /// A level metric's trend over the observed window, when it is projected by its trend.
+    pub trend: Option<Trend>,
+}
+
+/// A least-squares line through a level metric's daily values: `value(day) = at_last +
+/// slope × (day − last)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trend {
+    /// The newest day with a value.
+    pub last: Day,
+    /// The line's value on that day.
+    pub at_last: f64,
+    /// Change per day.
+    pub slope: f64,
+}
+
+impl Trend {
+    /// The line through `values` (one per day from `start`; gaps are `None`): `None` with
+    /// fewer than two values on different days.
+    #[must_use]
+    pub fn fit(start: Day, values: &[Option<f64>]) -> Option<Trend> {
+        let points: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.filter(|v| v.is_finite()).map(|v| (i as f64, v)))
+            .collect();
+        if points.len() < 2 {
+            return None;
+        }
+        let n = points.len() as f64;
+        let mean_t = points.iter().map(|p| p.0).sum::<f64>() / n;
+        let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+        let sxx: f64 = points.iter().map(|p| (p.0 - mean_t).powi(2)).sum();
+        let sxy: f64 = points.iter().map(|p| (p.0 - mean_t) * (p.1 - mean_y)).sum();
+        let slope = sxy / sxx;
+        let last_t = points.last()?.0;
+        let at_last = mean_y + slope * (last_t - mean_t);
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "an index into one window's days"
+        )]
+        let last = start + last_t as Day;
+        (slope.is_finite() && at_last.is_finite()).then_some(Trend {
+            last,
+            at_last,
+            slope,
+        })
+    }
+
+    /// The line's value on `day`.
+    #[must_use]
+    pub fn at(&self, day: Day) -> f64 {
+        self.at_last + self.slope * f64::from(day - self.last)
+    }
 }
 
 /// Judges one window. `value(a, b)` is the metric over `[a, b]`.
@@ -170,7 +224,17 @@ pub fn judge(frame: Frame, rules: Rules, value: impl Fn(Day, Day) -> Option<f64>
         return j;
     }
     let f = observed_days as f64 / frame.days() as f64;
-    j.projected = Some(if rules.is_sum { actual / f } else { actual });
+    j.projected = Some(match (rules.is_sum, rules.trend) {
+        (true, _) => actual / f,
+        (false, Some(trend)) => trend.at(frame.end),
+        (false, None) => actual,
+    });
+    if let Some(trend) = rules.trend
+        && band.is_at_least()
+        && actual < band.low
+    {
+        level_pace(&mut j, &frame, band.low, actual, trend);
+    }
     if rules.is_sum {
         j.expected = target.map(|t| t * f);
         if band.is_at_least() && actual < band.low {
@@ -204,6 +268,29 @@ fn progress(rules: Rules, actual: f64, target: Option<f64>) -> Option<f64> {
         (t != b).then(|| (actual - b) / (t - b))?
     };
     p.is_finite().then_some(p)
+}
+
+/// `needed_per_day` and `eta` of an at-least level goal not yet met: what each remaining day
+/// must add to the level, and the day its trend line reaches the target.
+fn level_pace(j: &mut Judgement, frame: &Frame, target: f64, actual: f64, trend: Trend) {
+    let Some(observed_end) = j.observed_end else {
+        return;
+    };
+    let remaining = i64::from(frame.end - observed_end);
+    if remaining > 0 {
+        j.needed_per_day = Some((target - actual) / remaining as f64);
+    }
+    if trend.slope > 0.0 {
+        let days = ((target - trend.at_last) / trend.slope).ceil();
+        if days.is_finite() && (0.0..1e6).contains(&days) {
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "a whole number of days below a million fits a Day"
+            )]
+            let days = days as Day;
+            j.eta = Some(trend.last + days);
+        }
+    }
 }
 
 /// `needed_per_day` and `eta` of an at-least sum goal not yet met.
@@ -245,6 +332,7 @@ mod tests {
             band,
             baseline: None,
             tolerance: 0.1,
+            trend: None,
         }
     }
 
@@ -318,6 +406,16 @@ mod tests {
     }
 
     #[test]
+    fn a_trend_is_the_least_squares_line() {
+        // 10, gap, 30, 40 on days 5..8: slope 10, the line at day 8 is 40.
+        let t = Trend::fit(5, &[Some(10.0), None, Some(30.0), Some(40.0)]).unwrap();
+        assert_eq!(t.last, 8);
+        assert!((t.slope - 10.0).abs() < 1e-12 && (t.at_last - 40.0).abs() < 1e-12);
+        assert!((t.at(18) - 140.0).abs() < 1e-9);
+        assert_eq!(Trend::fit(0, &[Some(1.0), None]), None);
+    }
+
+    #[test]
     fn levels_are_not_projected() {
         let rules = Rules {
             is_sum: false,
@@ -328,6 +426,7 @@ mod tests {
             },
             baseline: Some(4.1),
             tolerance: 0.1,
+            trend: None,
         };
         let j = judge(frame(14, 14), rules, |_, _| Some(4.25));
         assert_eq!(j.projected, Some(4.25));

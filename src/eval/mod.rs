@@ -18,7 +18,8 @@ use crate::lint::goal_pointer;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
-use judge::{Band, Frame, Judgement, Rules, judge};
+use crate::vocab::Projection;
+use judge::{Band, Frame, Judgement, Rules, Trend, judge};
 use values::Values;
 pub use verdict::{Verdicts, verdicts};
 
@@ -277,6 +278,7 @@ impl Evaluator<'_> {
             band,
             baseline: base_value,
             tolerance: goal.tolerance.map_or(self.settings.tolerance, |t| t.value),
+            trend: None,
         };
         let frame = Frame {
             start,
@@ -340,7 +342,8 @@ impl Evaluator<'_> {
                 outcome.buckets = Some(all);
             }
             None => {
-                outcome.judgement = judge(frame, rules, value);
+                let trend = self.trend(goal, metric, values, frame);
+                outcome.judgement = judge(frame, Rules { trend, ..rules }, value);
                 if let Some(o) = outcome.judgement.observed_end {
                     outcome.daily = daily(values, &metric.id, start, o);
                 }
@@ -411,6 +414,32 @@ impl Evaluator<'_> {
             value: covered.then(|| value(window.0, window.1)).flatten(),
             window: Some(window),
         })
+    }
+
+    /// The trend of a level goal (`aggregate: last`, not `projection: level`, not rolling) over
+    /// its observed window, which projects it to the deadline.
+    fn trend(&self, goal: &Goal, metric: &Metric, values: &Values, frame: Frame) -> Option<Trend> {
+        if metric.aggregate != Aggregate::Last
+            || goal.projection == Some(Projection::Level)
+            || goal.rolling.is_some()
+        {
+            return None;
+        }
+        let observed_end = frame.end.min(frame.as_of).min(frame.data_end?);
+        if observed_end < frame.start {
+            return None;
+        }
+        // The level on each day with a new value: every series' newest value so far (a series
+        // without a row that day keeps its level), so an account that reports less often
+        // does not drop out of the line.
+        let levels: Vec<Option<f64>> = (frame.start..=observed_end)
+            .map(|d| {
+                values
+                    .value(&metric.id, d, d)
+                    .and_then(|_| values.value(&metric.id, frame.start, d))
+            })
+            .collect();
+        Trend::fit(frame.start, &levels)
     }
 
     /// For a rate (percent, factor), the denominator's total over the judged window (the

@@ -358,6 +358,10 @@ pub struct Goal {
     /// `defaults.tolerance`).
     #[serde(default)]
     pub tolerance: Option<Quantity>,
+    /// How a goal on a level metric (`aggregate: last`) is projected: `trend` (default) or
+    /// `level`.
+    #[serde(default)]
+    pub projection: Option<crate::vocab::Projection>,
     /// Composite goal: met when every listed goal is met.
     #[serde(default)]
     pub all_of: Option<Vec<Id>>,
