@@ -6,6 +6,32 @@
 # shellcheck disable=SC2034 # used by comment.sh
 GOALPOST_MARKER='<!-- goalpost-scorecard -->'
 
+# What the binary is built from, relative to the action's root: the cache key hashes these
+# (prepare.sh), and nothing else. Every file that src/ embeds with `include_str!` is here
+# (tests/it/install.rs checks); README, docs, tests and these scripts are not.
+# shellcheck disable=SC2034 # used by prepare.sh
+BUILD_INPUTS=(Cargo.toml Cargo.lock src templates specs examples/starter .github/workflows/goalpost.yml)
+
+# The SHA-256 command: sha256sum (Linux, Git Bash on Windows) or shasum (macOS). Same output.
+if command -v sha256sum >/dev/null; then SHA256=(sha256sum); else SHA256=(shasum -a 256); fi
+
+# manifest_value CARGO_TOML KEY: a string value of the manifest's [package] table (`version`,
+# `repository`), read without a TOML parser: the line `KEY = "VALUE"`.
+manifest_value() {
+  awk -v key="$2" '
+    /^[ \t]*\[/ { section = $0; sub(/[ \t]*(#.*)?$/, "", section); next }
+    section == "[package]" && match($0, "^" key "[ \t]*=[ \t]*\"[^\"]*\"") {
+      value = substr($0, RSTART, RLENGTH)
+      sub(/^[^"]*"/, "", value)
+      sub(/"$/, "", value)
+      print value
+      found = 1
+      exit
+    }
+    END { exit found ? 0 : 1 }
+  ' "$1"
+}
+
 # work_dir: where the action keeps its files for this job (scorecard, diff, comment body).
 work_dir() {
   local dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/goalpost"

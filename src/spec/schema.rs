@@ -20,7 +20,7 @@ pub const SCHEMA_TEXT: &str = include_str!("../../specs/goalpost.schema.json");
 
 /// Where editors fetch the schema from (the `$id`).
 pub const SCHEMA_ID: &str =
-    "https://raw.githubusercontent.com/goalpost-kpi/goalpost/main/specs/goalpost.schema.json";
+    "https://raw.githubusercontent.com/goalpost/goalpost/main/specs/goalpost.schema.json";
 
 /// Generates the schema from the Rust types, formatted as committed.
 #[cfg(feature = "schema")]

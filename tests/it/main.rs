@@ -26,6 +26,8 @@ mod github_actions;
 mod init;
 #[cfg(unix)]
 mod injection;
+#[cfg(unix)]
+mod install;
 mod links;
 mod parallel;
 mod robustness;

@@ -122,3 +122,48 @@ fn blessing() -> bool {
 fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 }
+
+/// The paths src/ reads with `include_str!`/`include_bytes!`, relative to the crate root.
+pub fn embedded_files() -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = read(&path);
+                for piece in text.split("include_").skip(1) {
+                    let Some(rest) = piece
+                        .strip_prefix("str!(")
+                        .or_else(|| piece.strip_prefix("bytes!("))
+                        .and_then(|r| r.trim_start().strip_prefix('"'))
+                    else {
+                        continue;
+                    };
+                    let rel = &rest[..rest.find('"').unwrap()];
+                    let mut resolved = path.parent().unwrap().to_path_buf();
+                    for part in rel.split('/') {
+                        match part {
+                            ".." => {
+                                resolved.pop();
+                            }
+                            "." => {}
+                            part => resolved.push(part),
+                        }
+                    }
+                    let resolved = resolved
+                        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                        .unwrap_or_else(|_| panic!("{} embeds {rel}", path.display()))
+                        .to_string_lossy()
+                        .into_owned();
+                    out.push(resolved);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
