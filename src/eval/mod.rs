@@ -72,6 +72,9 @@ pub struct Outcome {
     pub sample: Option<f64>,
     /// For a `no_data` goal, why: the first of the checks in [`reason`] that explains it.
     pub reason: Option<String>,
+    /// A recurring goal whose current bucket has no data yet (the data ends before it starts):
+    /// that bucket; the status is then the last complete bucket's.
+    pub waiting: Option<(Day, Day)>,
     /// Whether the goal was judged against a target band; the data rules (`stale`,
     /// `incomplete`, `small-sample`) speak only about judged goals.
     pub judged: bool,
@@ -306,7 +309,7 @@ impl Evaluator<'_> {
                         )
                     })
                     .collect::<Vec<_>>();
-                let current = all
+                let mut current = all
                     .iter()
                     .position(|(a, b, _)| *a <= as_of && as_of <= *b)
                     .unwrap_or(if as_of < start {
@@ -314,6 +317,12 @@ impl Evaluator<'_> {
                     } else {
                         all.len().saturating_sub(1)
                     });
+                // The Monday report: exports that end on Sunday leave this week without data.
+                // Judge the last complete bucket instead, and say so.
+                if let Some(previous) = waiting_for_data(&all, current, data_end) {
+                    outcome.waiting = Some((all[current].0, all[current].1));
+                    current = previous;
+                }
                 let mut judgement = all
                     .get(current)
                     .map_or(Judgement::bare(Status::Pending), |b| b.2);
@@ -472,8 +481,22 @@ fn empty_outcome(status: Status) -> Outcome {
         streak: None,
         sample: None,
         reason: None,
+        waiting: None,
         judged: false,
     }
+}
+
+/// The bucket to judge instead of `current` when `current` has no data yet because the data ends
+/// before it starts, and the bucket before it has data.
+fn waiting_for_data(
+    all: &[(Day, Day, Judgement)],
+    current: usize,
+    data_end: Option<Day>,
+) -> Option<usize> {
+    let (a, _, j) = all.get(current)?;
+    let previous = current.checked_sub(1)?;
+    let waiting = j.status == Status::NoData && data_end.is_some_and(|l| l < *a);
+    (waiting && all[previous].2.status != Status::NoData).then_some(previous)
 }
 
 fn daily(values: &Values, metric: &str, a: Day, b: Day) -> Option<(Day, Vec<Option<f64>>)> {

@@ -150,6 +150,7 @@ fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> Go
         eta: date(j.and_then(|j| j.eta)),
         status: Status::NoData,
         reason: outcome.and_then(|o| o.reason.clone()),
+        judged_on: outcome.and_then(|o| judged_on(goal, o)),
         failing: false,
         data_end: date(outcome.and_then(|o| o.data_end)),
         warnings: Vec::new(),
@@ -214,6 +215,30 @@ fn window_report(goal: &Goal, o: &Outcome) -> WindowReport {
             .every
             .map(|_| goal.pass.unwrap_or(crate::spec::model::Pass::Current)),
     }
+}
+
+/// For a recurring goal judged on its last complete bucket, what the report says about it.
+fn judged_on(goal: &Goal, outcome: &Outcome) -> Option<String> {
+    let (a, b) = outcome.waiting?;
+    let every = goal.every.map_or("bucket", |e| match e {
+        crate::spec::model::Every::Day => "day",
+        crate::spec::model::Every::Week => "week",
+        crate::spec::model::Every::Month => "month",
+        crate::spec::model::Every::Quarter => "quarter",
+    });
+    let judged = outcome
+        .buckets
+        .as_ref()?
+        .iter()
+        .find(|(_, end, _)| *end == a - 1)?;
+    Some(format!(
+        "this {every} ({} to {}) is waiting for data; judged on the last complete {every}, {} to {}: {}",
+        day_date(a),
+        day_date(b),
+        day_date(judged.0),
+        day_date(judged.1),
+        judged.2.status.label()
+    ))
 }
 
 fn target_report(target: &Target, outcome: Option<&Outcome>) -> TargetReport {

@@ -143,6 +143,10 @@ pub struct GoalReport {
     /// account or `where:` value no row has (with the values the data holds), data that ends
     /// before the window, a current bucket without data yet, a zero denominator.
     pub reason: Option<String>,
+    /// A recurring goal whose current bucket has no data yet is judged on its last complete
+    /// bucket; this says so ("this week … is waiting for data; judged on the last complete
+    /// week …: achieved").
+    pub judged_on: Option<String>,
     /// Whether this goal makes `check` fail (a `fail_on` status and severity `error`).
     pub failing: bool,
     /// The newest data date of the goal's sources (L), before filters.

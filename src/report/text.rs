@@ -26,6 +26,15 @@ pub fn render(doc: &Document, color: bool) -> String {
             label
         };
         let _ = writeln!(out, "  {label}  {:<id_width$}  {}", g.id, numbers(g));
+        if let Some(note) = &g.judged_on {
+            let _ = writeln!(
+                out,
+                "  {:<9}  {:<id_width$}  note: {}",
+                "",
+                "",
+                one_line(note)
+            );
+        }
         if let Some(reason) = &g.reason {
             let _ = writeln!(
                 out,
