@@ -95,9 +95,21 @@ pub fn band(
     }
 }
 
-/// A fraction as a whole percent: 0.523 → `52%`.
+/// A fraction as a whole percent: 0.523 → `52%`. Short of 1 never shows as `100%` (a goal that
+/// missed by 0.4% is at 99%), and past 0 never as `0%`.
 pub fn percent(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{}%", (v * 100.0).round()))
+    v.map_or_else(
+        || "–".into(),
+        |v| {
+            let mut p = (v * 100.0).round();
+            if v < 1.0 && p >= 100.0 {
+                p = 99.0;
+            } else if v > 0.0 && p <= 0.0 {
+                p = 1.0;
+            }
+            format!("{p}%")
+        },
+    )
 }
 
 /// A ten-cell progress bar, clamped to 0..1.
@@ -182,6 +194,15 @@ mod tests {
         );
         assert_eq!(value(None, Unit::Count, None, "EUR"), "–");
         assert_eq!(grouped(-1234.0, 0), "-1,234");
+    }
+
+    #[test]
+    fn percents_do_not_round_to_done_or_to_nothing() {
+        assert_eq!(percent(Some(0.996)), "99%");
+        assert_eq!(percent(Some(1.0)), "100%");
+        assert_eq!(percent(Some(0.004)), "1%");
+        assert_eq!(percent(Some(0.0)), "0%");
+        assert_eq!(percent(Some(0.523)), "52%");
     }
 
     #[test]

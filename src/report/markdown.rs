@@ -48,7 +48,11 @@ pub fn render(doc: &Document, template: Option<(&str, &str)>) -> Result<String, 
             .detail()
             .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
     };
-    let env = environment(doc);
+    let mut env = environment(doc);
+    // An attribute a template misspells (`g.titel`) must not render as nothing: printing or
+    // looping over an undefined value is an error naming the template line; `{% if x %}` on
+    // one stays allowed.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     let tmpl = env.template_from_named_str(name, source).map_err(fail)?;
     let mut out = tmpl.render(Value::from(Serde(doc))).map_err(fail)?;
     if !out.ends_with('\n') {
@@ -244,10 +248,12 @@ fn target_text(target: Value, metric: Option<Value>) -> Result<String, Error> {
             Some(v) => format!("+{written} vs baseline (≥ {})", show(Some(v))),
             None => format!("+{written} vs baseline"),
         },
-        _ => match num("high") {
+        "decrease" => match num("high") {
             Some(v) => format!("−{written} vs baseline (≤ {})", show(Some(v))),
             None => format!("−{written} vs baseline"),
         },
+        // No target (a composite goal): nothing to show.
+        _ => String::new(),
     })
 }
 

@@ -64,13 +64,14 @@ pub fn render(doc: &Document, color: bool) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\ncheck {}: {} goals ({}), {} failing",
+        "\ncheck {}: {} goal{} ({}), {} failing",
         if doc.summary.failing > 0 {
             "failed"
         } else {
             "ok"
         },
         doc.summary.goals,
+        if doc.summary.goals == 1 { "" } else { "s" },
         counts.join(", "),
         doc.summary.failing
     );
