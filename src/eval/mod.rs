@@ -344,7 +344,12 @@ impl Evaluator<'_> {
                         values,
                         &metric.id,
                         *a,
-                        judgement.observed_end.unwrap_or(*b).min(*b),
+                        // Without an observed end (no data), days after the as-of date or the data's
+                        // end are gaps, not zeros: the series stops where the data does.
+                        judgement
+                            .observed_end
+                            .unwrap_or_else(|| (*b).min(as_of).min(data_end.unwrap_or(*a - 1)))
+                            .min(*b),
                     );
                 }
                 outcome.judgement = judgement;
