@@ -105,6 +105,10 @@ rules! {
     Incomplete = "incomplete", "T", Warn, true;
     /// `check`: a rate whose denominator is below `min_sample`.
     SmallSample = "small-sample", "M", Warn, true;
+    /// `check`: a source's files hold a header but no data rows.
+    EmptySource = "empty-source", "-", Warn, true;
+    /// `check`: a source's platform column holds values that map to no known platform.
+    UnmappedPlatform = "unmapped-platform", "-", Warn, true;
     /// `check`: an export cannot be read, a cell is malformed, or no source provides a metric.
     Data = "data", "-", Error, false;
 }

@@ -1,15 +1,20 @@
 //! The rules that need the data, run by `check` after the evaluation: `stale`, `incomplete`,
-//! `small-sample`, and the data half of `trivial-target`/`ambitious-target` (a baseline computed
-//! from data). `validate` reads no data, so these never fire there.
+//! `small-sample`, the data half of `trivial-target`/`ambitious-target` (a baseline computed
+//! from data), and about each source `empty-source` and `unmapped-platform`. `validate` reads no
+//! data, so these never fire there.
 
 use super::{Levels, ambition_finding, goal_pointer};
-use crate::data::{day_date, day_number};
+use std::collections::BTreeSet;
+
+use crate::catalog::BUILTIN_PLATFORMS;
+use crate::data::{DataSet, day_date, day_number};
 use crate::diag::{Diagnostic, Level};
 use crate::eval::{Outcome, Settings};
 use crate::rules::RuleId;
 use crate::spec::ParsedFile;
 use crate::spec::model::Goal;
 use crate::spec::scalars::format_number;
+use crate::suggest::quote_list;
 use crate::vocab::Status;
 
 /// Every data finding of every judged goal, in file order.
@@ -38,6 +43,65 @@ pub fn data_findings(
             emit.out
         })
         .collect()
+}
+
+/// Findings about the sources as read: no data rows at all, and platform values no platform
+/// has (`FB Messenger`), which no goal can select.
+#[must_use]
+pub fn source_findings(parsed: &ParsedFile, levels: &Levels, data: &DataSet) -> Vec<Diagnostic> {
+    let declared: Vec<&str> = parsed.model.platforms.iter().map(|p| p.as_str()).collect();
+    let known = |p: &str| p.is_empty() || BUILTIN_PLATFORMS.contains(&p) || declared.contains(&p);
+    let mut out = Vec::new();
+    for source in &data.sources {
+        let pointer = format!("/sources/{}", source.id);
+        let mut emit = |rule: RuleId, message: String, help: String| {
+            let level = levels.level(rule, &[]);
+            if level == Level::Off {
+                return;
+            }
+            out.push(
+                Diagnostic::new(rule, &parsed.source.display, message)
+                    .level(level)
+                    .at(parsed
+                        .spans
+                        .key(&pointer)
+                        .or_else(|| parsed.spans.value(&pointer)))
+                    .help(help),
+            );
+        };
+        if source.rows == 0 {
+            emit(
+                RuleId::EmptySource,
+                format!(
+                    "source `{}` read 0 data rows from {}",
+                    source.id,
+                    quote_list(&source.files)
+                ),
+                "export the data again (the file holds no rows after its header), or check `skip_rows` and `skip_rows_matching`".to_string(),
+            );
+        }
+        let strings = &source.table.strings;
+        let unknown: BTreeSet<&str> = source
+            .table
+            .series
+            .iter()
+            .map(|s| strings.name(s.platform))
+            .filter(|p| !known(p))
+            .collect();
+        if !unknown.is_empty() {
+            let names: Vec<&str> = unknown.into_iter().collect();
+            emit(
+                RuleId::UnmappedPlatform,
+                format!(
+                    "source `{}` holds platform values that map to no known platform: {}",
+                    source.id,
+                    quote_list(&names)
+                ),
+                "declare them under `platforms:` to set goals on them, or filter them out with `skip_rows_matching`".to_string(),
+            );
+        }
+    }
+    out
 }
 
 /// Findings of one goal, reported at its `id` (or its `target`) with its `allow:` applied.

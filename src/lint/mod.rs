@@ -8,7 +8,7 @@ mod goal_rules;
 mod target_rules;
 
 pub use config::{LevelOverrides, Levels, OverrideError};
-pub use data_rules::data_findings;
+pub use data_rules::{data_findings, source_findings};
 pub use target_rules::ambition_finding;
 
 use crate::catalog::Catalog;
