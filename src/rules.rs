@@ -93,6 +93,8 @@ rules! {
     LongHorizon = "long-horizon", "T", Warn, true;
     /// A sum metric's goal has no start.
     OpenWindow = "open-window", "T", Warn, true;
+    /// A recurring sum goal's window starts or ends inside a bucket, whose target is prorated.
+    ClippedBucket = "clipped-bucket", "T", Warn, true;
     /// A source is declared and never used.
     UnusedSource = "unused-source", "-", Warn, true;
     /// An objective is declared and no goal serves it.

@@ -4,6 +4,7 @@ use jiff::civil::Date as CivilDate;
 
 use crate::data::{Day, day_date, day_number};
 use crate::spec::model::Every;
+use crate::spec::time::bucket_of;
 
 /// The buckets covering `[start, end]`, in order; the first and last are clipped to it.
 pub fn buckets(start: Day, end: Day, every: Every) -> Vec<(Day, Day)> {
@@ -17,22 +18,22 @@ pub fn buckets(start: Day, end: Day, every: Every) -> Vec<(Day, Day)> {
     out
 }
 
+/// The share of its calendar bucket that `[a, b]` covers: 1 for a whole bucket, 3/7 for the
+/// Friday-to-Sunday end of a week (the first or last bucket clipped to the window).
+pub fn covered_share(a: Day, b: Day, every: Every) -> f64 {
+    let first = bucket_start(day_date(a), every);
+    let last = bucket_end(day_date(a), every);
+    f64::from(b - a + 1) / f64::from(last - first + 1)
+}
+
+/// The first day of the bucket holding `date`.
+fn bucket_start(date: CivilDate, every: Every) -> Day {
+    day_number(bucket_of(date, every).0)
+}
+
 /// The last day of the bucket holding `date`.
 fn bucket_end(date: CivilDate, every: Every) -> Day {
-    let day = day_number(date);
-    match every {
-        Every::Day => day,
-        Every::Week => {
-            let from_monday = date.weekday().to_monday_zero_offset();
-            day + i32::from(6 - from_monday)
-        }
-        Every::Month => day_number(date.last_of_month()),
-        Every::Quarter => {
-            let last_month = (date.month() - 1) / 3 * 3 + 3;
-            let first = CivilDate::new(date.year(), last_month, 1).unwrap_or(date);
-            day_number(first.last_of_month())
-        }
-    }
+    day_number(bucket_of(date, every).1)
 }
 
 #[cfg(test)]
@@ -47,6 +48,23 @@ mod tests {
         b.iter()
             .map(|(a, b)| format!("{}..{}", day_date(*a), day_date(*b)))
             .collect()
+    }
+
+    #[test]
+    fn a_clipped_bucket_covers_a_share_of_its_calendar_bucket() {
+        // 2027-01-01 is a Friday: Friday to Sunday is 3 of the week's 7 days.
+        assert!(
+            (covered_share(d("2027-01-01"), d("2027-01-03"), Every::Week) - 3.0 / 7.0).abs()
+                < 1e-12
+        );
+        assert!((covered_share(d("2027-01-04"), d("2027-01-10"), Every::Week) - 1.0).abs() < 1e-12);
+        assert!(
+            (covered_share(d("2027-02-15"), d("2027-02-28"), Every::Month) - 0.5).abs() < 1e-12
+        );
+        assert!(
+            (covered_share(d("2027-02-01"), d("2027-03-31"), Every::Quarter) - 59.0 / 90.0).abs()
+                < 1e-12
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::data::{DataError, DataSet, Day, Needs, day_number, normalize};
 use crate::data::{Rollups, Selection};
 use crate::lint::goal_pointer;
 use crate::spec::ParsedFile;
-use crate::spec::model::{Baseline, Goal, Pass, Status, Target};
+use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
 use crate::vocab::Projection;
 use judge::{Band, Frame, Judgement, Rules, Trend, judge};
@@ -294,19 +294,12 @@ impl Evaluator<'_> {
                 let all = buckets::buckets(start, end, every)
                     .into_iter()
                     .map(|(a, b)| {
-                        (
-                            a,
-                            b,
-                            judge(
-                                Frame {
-                                    start: a,
-                                    end: b,
-                                    ..frame
-                                },
-                                rules,
-                                value,
-                            ),
-                        )
+                        let frame = Frame {
+                            start: a,
+                            end: b,
+                            ..frame
+                        };
+                        (a, b, judge(frame, prorated(rules, a, b, every), value))
                     })
                     .collect::<Vec<_>>();
                 let mut current = all
@@ -488,6 +481,23 @@ fn empty_outcome(status: Status) -> Outcome {
         reason: None,
         waiting: None,
         judged: false,
+    }
+}
+
+/// A sum's target for a bucket the window clips (Friday to Sunday of a weekly goal that starts
+/// on a Friday): the share of the calendar bucket it covers, so three days are not held to a
+/// whole week's target. Rates, levels and whole buckets keep the target.
+fn prorated(rules: Rules, a: Day, b: Day, every: Every) -> Rules {
+    let share = buckets::covered_share(a, b, every);
+    if !rules.is_sum || share >= 1.0 {
+        return rules;
+    }
+    Rules {
+        band: Band {
+            low: rules.band.low * share,
+            high: rules.band.high * share,
+        },
+        ..rules
     }
 }
 

@@ -9,7 +9,9 @@ use super::{Context, goal_pointer};
 use crate::catalog::{Aggregate, Metric};
 use crate::rules::RuleId;
 use crate::spec::model::{Baseline, Every, Goal};
-use crate::spec::time::{DateRange, PeriodError, goal_window, named_range, period_range};
+use crate::spec::time::{
+    DateRange, PeriodError, bucket_of, goal_window, named_range, period_range,
+};
 use crate::suggest::nearest_help;
 
 /// Windows longer than this get `long-horizon`.
@@ -272,6 +274,17 @@ fn window(ctx: &mut Context, i: usize, goal: &Goal) {
             .goal(goal);
         ctx.emit(f);
     }
+    if is_sum && let Some(every) = goal.every {
+        clipped_buckets(
+            ctx,
+            i,
+            goal,
+            every,
+            window.start,
+            window.deadline,
+            window_key,
+        );
+    }
     let judged_days = judged_window_days(goal, window.start, window.deadline);
     if metric.non_additive && is_sum && judged_days.is_none_or(|d| d > 1) {
         let f = ctx
@@ -281,6 +294,69 @@ fn window(ctx: &mut Context, i: usize, goal: &Goal) {
         ctx.emit(f);
     }
     baseline_window(ctx, i, goal, &metric, judged_days);
+}
+
+/// A recurring sum goal whose window starts or ends inside a bucket: that bucket's target is
+/// prorated to the days it covers, which the goal file should say it means.
+fn clipped_buckets(
+    ctx: &mut Context,
+    i: usize,
+    goal: &Goal,
+    every: Every,
+    start: Option<CivilDate>,
+    deadline: Option<CivilDate>,
+    window_key: &str,
+) {
+    let name = match every {
+        Every::Day => return,
+        Every::Week => "week",
+        Every::Month => "month",
+        Every::Quarter => "quarter",
+    };
+    let (Some(start), Some(deadline)) = (start, deadline) else {
+        return;
+    };
+    let days = |a: CivilDate, b: CivilDate| crate::spec::time::days_between(a, b) + 1;
+    let mut clipped = Vec::new();
+    let (first, first_end) = bucket_of(start, every);
+    if first != start {
+        clipped.push((
+            "first",
+            start,
+            first_end.min(deadline),
+            days(first, first_end),
+        ));
+    }
+    let (last_start, last) = bucket_of(deadline, every);
+    if last != deadline && (last_start > start || first == start) {
+        clipped.push((
+            "last",
+            last_start.max(start),
+            deadline,
+            days(last_start, last),
+        ));
+    }
+    for (which, a, b, full) in clipped {
+        let covered = days(a, b);
+        let key = if goal.start.is_some() && which == "first" {
+            "start"
+        } else {
+            window_key
+        };
+        let f = ctx
+            .finding(
+                RuleId::ClippedBucket,
+                &goal_pointer(i, key),
+                format!(
+                    "the {which} {name} ({a} to {b}) has {covered} of its {full} days: its target is prorated to {covered}/{full}"
+                ),
+            )
+            .help(format!(
+                "start and end the window on {name} boundaries, or `allow: [clipped-bucket]` to keep the prorated {name}"
+            ))
+            .goal(goal);
+        ctx.emit(f);
+    }
 }
 
 /// The length of the window a value is judged on: a bucket, the rolling window, or the whole

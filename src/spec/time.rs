@@ -2,7 +2,7 @@
 
 use jiff::civil::{Date as CivilDate, ISOWeekDate, Weekday};
 
-use super::model::{Goal, Period};
+use super::model::{Every, Goal, Period};
 use super::scalars::{Date, PeriodName};
 
 /// A closed range of calendar days, both ends included.
@@ -127,6 +127,34 @@ pub fn goal_window(goal: &Goal) -> Result<GoalWindow, PeriodError> {
         start: goal.start.map(|d: Date| d.0),
         deadline: goal.deadline.map(|d: Date| d.0),
     })
+}
+
+/// The calendar bucket of `every` holding `date`: the day itself, its ISO week (Monday to
+/// Sunday), its month or its quarter, as first and last day.
+#[must_use]
+pub fn bucket_of(date: CivilDate, every: Every) -> (CivilDate, CivilDate) {
+    match every {
+        Every::Day => (date, date),
+        Every::Week => {
+            let from_monday = i64::from(date.weekday().to_monday_zero_offset());
+            let monday = date
+                .checked_sub(jiff::Span::new().days(from_monday))
+                .unwrap_or(date);
+            let sunday = monday
+                .checked_add(jiff::Span::new().days(6))
+                .unwrap_or(date);
+            (monday, sunday)
+        }
+        Every::Month => (date.first_of_month(), date.last_of_month()),
+        Every::Quarter => {
+            let first_month = (date.month() - 1) / 3 * 3 + 1;
+            let first = CivilDate::new(date.year(), first_month, 1).unwrap_or(date);
+            let last = CivilDate::new(date.year(), first_month + 2, 1)
+                .unwrap_or(date)
+                .last_of_month();
+            (first, last)
+        }
+    }
 }
 
 #[cfg(test)]
