@@ -107,6 +107,8 @@ rules! {
     Incomplete = "incomplete", "T", Warn, true;
     /// `check`: a rate whose denominator is below `min_sample`.
     SmallSample = "small-sample", "M", Warn, true;
+    /// `check`: a count metric's window total is not a whole number.
+    FractionalCount = "fractional-count", "M", Warn, true;
     /// `check`: a source's files hold a header but no data rows.
     EmptySource = "empty-source", "-", Warn, true;
     /// `check`: a source's platform column holds values that map to no known platform.

@@ -105,7 +105,13 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
     let verdicts = eval::verdicts(&parsed.model, &evaluated, &plan.settings.fail_on);
     let mut findings = linted.diagnostics.clone();
     findings.extend(lint::source_findings(&parsed, &levels, &data));
-    findings.extend(lint::data_findings(&parsed, &levels, &settings, &evaluated));
+    findings.extend(lint::data_findings(
+        &parsed,
+        &linted.catalog,
+        &levels,
+        &settings,
+        &evaluated,
+    ));
     findings.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.line));
     let failing = verdicts.fails() || findings.iter().any(|d| d.level == Level::Error);
     let doc = build(Inputs {

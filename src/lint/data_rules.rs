@@ -6,7 +6,7 @@
 use super::{Levels, ambition_finding, goal_pointer};
 use std::collections::BTreeSet;
 
-use crate::catalog::BUILTIN_PLATFORMS;
+use crate::catalog::{Aggregate, BUILTIN_PLATFORMS, Catalog, Unit};
 use crate::data::{DataSet, day_date, day_number};
 use crate::diag::{Diagnostic, Level};
 use crate::eval::{Outcome, Settings};
@@ -21,6 +21,7 @@ use crate::vocab::Status;
 #[must_use]
 pub fn data_findings(
     parsed: &ParsedFile,
+    catalog: &Catalog,
     levels: &Levels,
     settings: &Settings,
     outcomes: &[Option<Outcome>],
@@ -40,6 +41,7 @@ pub fn data_findings(
                 out: Vec::new(),
             };
             goal_findings(&mut emit, settings, outcome);
+            fractional_count(&mut emit, catalog, outcome);
             emit.out
         })
         .collect()
@@ -131,6 +133,38 @@ impl Emitter<'_> {
                 .goal(Some(self.goal.id.as_str())),
         );
     }
+}
+
+/// A total of a count (impressions, clicks) that is not whole: most often a thousands separator
+/// read as a decimal point (`2.081` impressions in a Dutch export).
+fn fractional_count(emit: &mut Emitter, catalog: &Catalog, outcome: &Outcome) {
+    let Some(metric) = emit
+        .goal
+        .metric
+        .as_ref()
+        .and_then(|m| catalog.get(m.as_str()))
+    else {
+        return;
+    };
+    let Some(actual) = outcome.judgement.actual else {
+        return;
+    };
+    if metric.unit != Unit::Count || metric.aggregate != Aggregate::Sum {
+        return;
+    }
+    if (actual - actual.round()).abs() <= 1e-6 * actual.abs().max(1.0) {
+        return;
+    }
+    emit.emit(
+        "metric",
+        RuleId::FractionalCount,
+        format!(
+            "`{}` counts things but totals {} over the window",
+            metric.id,
+            format_number(actual)
+        ),
+        "a count should be whole: check the export's decimal separator (`decimal: \",\"` for `2.081` meaning 2,081) or its columns",
+    );
 }
 
 fn goal_findings(emit: &mut Emitter, settings: &Settings, outcome: &Outcome) {
