@@ -5,7 +5,7 @@ use super::{Context, goal_pointer};
 use crate::catalog::{Better, Metric, Unit};
 use crate::rules::RuleId;
 use crate::spec::model::{Baseline, Goal, Target};
-use crate::spec::scalars::{Quantity, QuantityKind, format_number};
+use crate::spec::scalars::{Quantity, QuantityKind, format_number, format_rounded};
 
 /// A target more than this many times the baseline (or less than its inverse) gets
 /// `ambitious-target`.
@@ -209,7 +209,8 @@ fn baseline_value(goal: &Goal) -> Option<f64> {
 /// the rule, the message and the help line. Shared by `validate` (numeric baselines) and
 /// `check` (baselines computed from data).
 pub fn ambition_finding(base: f64, lo: f64, hi: f64) -> Option<(RuleId, String, &'static str)> {
-    let b = format_number(base);
+    // A baseline computed from data is a long fraction (0.366096866); a message shows it short.
+    let b = format_rounded(base);
     if lo <= base && base <= hi {
         Some((
             RuleId::TrivialTarget,
@@ -222,7 +223,7 @@ pub fn ambition_finding(base: f64, lo: f64, hi: f64) -> Option<(RuleId, String, 
             RuleId::AmbitiousTarget,
             format!(
                 "the target {} is more than {AMBITIOUS_FACTOR}× away from the baseline {b}",
-                format_number(level)
+                format_rounded(level)
             ),
             "an unreachable goal is ignored: set a step you can plan for, or `allow: [ambitious-target]` if the leap is deliberate",
         ))

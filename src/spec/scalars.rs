@@ -251,6 +251,23 @@ pub fn format_number(v: f64) -> String {
     s
 }
 
+/// A computed number for a message: four significant digits (`0.3661`, `4,213` stays `4213`),
+/// where [`format_number`] keeps nine decimals for numbers the user wrote.
+#[must_use]
+pub fn format_rounded(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format_number(v);
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "the exponent of a finite f64 is within ±308"
+    )]
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (3 - magnitude).max(0);
+    let scale = 10f64.powi(decimals);
+    format_number((v * scale).round() / scale)
+}
+
 impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match NumberOrText::deserialize(d)? {
@@ -478,6 +495,14 @@ impl JsonSchema for Version {
 #[allow(clippy::float_cmp, reason = "the parser must give these exact values")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn computed_numbers_are_rounded_for_messages() {
+        assert_eq!(format_rounded(0.366_096_866), "0.3661");
+        assert_eq!(format_rounded(4213.0), "4213");
+        assert_eq!(format_rounded(12.345_678), "12.35");
+        assert_eq!(format_rounded(0.0), "0");
+    }
 
     #[test]
     fn quantities() {
