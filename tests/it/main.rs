@@ -28,6 +28,7 @@ mod init;
 mod injection;
 mod links;
 mod parallel;
+mod real_exports;
 mod robustness;
 mod schema_agreement;
 mod schema_drift;
