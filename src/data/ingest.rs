@@ -34,6 +34,10 @@ pub struct Counts {
     pub skipped: u64,
     /// Total rows dropped.
     pub totals: u64,
+    /// Rows holding values but no date (left out: they cannot be placed in a window).
+    pub undated: u64,
+    /// The line of the first of them.
+    pub first_undated: Option<u64>,
 }
 
 impl Counts {
@@ -41,6 +45,8 @@ impl Counts {
         self.rows += other.rows;
         self.skipped += other.skipped;
         self.totals += other.totals;
+        self.undated += other.undated;
+        self.first_undated = self.first_undated.or(other.first_undated);
     }
 }
 
@@ -86,6 +92,7 @@ impl Batch {
         if let Some(e) = self.error.as_mut() {
             e.line = e.line.map(|l| l + offset);
         }
+        self.counts.first_undated = self.counts.first_undated.map(|l| l + offset);
     }
 
     fn see(&mut self, day: Day) {
@@ -169,6 +176,8 @@ pub struct Ingest<'a> {
     new_keys: Vec<SeriesKey>,
     /// Local ids handed out.
     next_key: u32,
+    /// Year-less dates: the year and month-day of the last row.
+    yearless: Option<(i16, (i8, i8))>,
 }
 
 impl<'a> Ingest<'a> {
@@ -206,6 +215,7 @@ impl<'a> Ingest<'a> {
             last_key: None,
             new_keys: Vec::new(),
             next_key: 0,
+            yearless: None,
         }
     }
 
@@ -249,6 +259,7 @@ impl<'a> Ingest<'a> {
             return Ok(());
         }
         if date_raw.trim_ascii().is_empty() {
+            self.undated(batch, record, line);
             return Ok(());
         }
         let day = self.day(record, line)?;
@@ -292,6 +303,20 @@ impl<'a> Ingest<'a> {
         Ok(())
     }
 
+    /// A row without a date: counted when a metric cell of it holds a value (YouTube's unlisted
+    /// videos), so that the report can say rows were left out; a blank row is not counted.
+    #[inline(never)]
+    fn undated(&self, batch: &mut Batch, record: &impl Row, line: u64) {
+        let valued = self.layout.metrics.iter().any(|(col, _, _, _)| {
+            let cell = record.cell(*col);
+            std::str::from_utf8(cell).is_ok_and(|t| !cells::is_missing(t))
+        });
+        if valued {
+            batch.counts.undated += 1;
+            batch.counts.first_undated = batch.counts.first_undated.or(Some(line));
+        }
+    }
+
     fn check_width(&self, record: &impl Row, line: u64) -> Result<(), DataError> {
         let width = self.layout.headers.len();
         if record.width() > width
@@ -326,7 +351,11 @@ impl<'a> Ingest<'a> {
         if same_bytes(raw, &self.last_date.0) {
             return Ok(self.last_date.1);
         }
-        let fast = match self.plan.dates.strftime {
+        if self.layout.year_start.is_some() {
+            return self.yearless_day(record, line);
+        }
+        let dates = self.layout.dates.as_ref().unwrap_or(&self.plan.dates);
+        let fast = match dates.strftime {
             None => scan::iso_date(raw),
             Some(_) => None,
         };
@@ -334,10 +363,45 @@ impl<'a> Ingest<'a> {
             Some(date) => date,
             None => {
                 let value = self.utf8(record, self.layout.date, line)?;
-                cells::parse_date(value, &self.plan.dates)
+                cells::parse_date(value, dates)
                     .map_err(|e| self.cell_error(self.layout.date, value, line, e))?
             }
         };
+        let day = day_number(date);
+        self.last_date = (raw.to_vec(), day);
+        Ok(day)
+    }
+
+    /// A year-less date (`February 28`): in the year of the row before, or the next year when
+    /// the month and day go back (New Year). The file is read on one thread in order.
+    #[inline(never)]
+    fn yearless_day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {
+        let raw = record.cell(self.layout.date);
+        let value = self.utf8(record, self.layout.date, line)?;
+        let bad = |message: &str| {
+            self.cell_error(
+                self.layout.date,
+                value,
+                line,
+                cells::CellError {
+                    message: message.to_string(),
+                    help: Some(
+                        "with `year:`, every date of the column is a month and a day (`February 28`)"
+                            .into(),
+                    ),
+                },
+            )
+        };
+        let md = super::sniff::month_day(value).ok_or_else(|| bad("is not a month and a day"))?;
+        let (mut year, last) = self
+            .yearless
+            .unwrap_or((self.layout.year_start.unwrap_or(0), md));
+        if md < last {
+            year += 1;
+        }
+        let date =
+            super::sniff::in_year(md, year).ok_or_else(|| bad("is not a day of that year"))?;
+        self.yearless = Some((year, md));
         let day = day_number(date);
         self.last_date = (raw.to_vec(), day);
         Ok(day)

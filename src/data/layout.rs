@@ -75,6 +75,10 @@ pub struct SourcePlan<'a> {
     pub number: NumberFormat,
     /// Date format.
     pub dates: DateFormat,
+    /// The preset, when the source names one.
+    pub preset: Option<&'static super::presets::Preset>,
+    /// `encoding:`, resolved.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// One export's columns resolved against a [`SourcePlan`].
@@ -89,6 +93,10 @@ pub struct FileLayout {
     /// Per table dimension: its column in this file.
     pub(super) dims: Vec<Option<usize>>,
     pub(super) headers: Vec<String>,
+    /// How this file's dates are read when it is not the plan's way (decided by `sniff.rs`).
+    pub(super) dates: Option<DateFormat>,
+    /// Year-less dates: the year of the first row.
+    pub(super) year_start: Option<i16>,
 }
 
 impl FileLayout {
@@ -125,10 +133,10 @@ pub fn resolve(
             |near| {
                 format!(
                     "did you mean {near}? The headers are {}",
-                    quote_list(headers)
+                    capped_list(headers)
                 )
             },
-            &format!("the headers are {}", quote_list(headers)),
+            &format!("the headers are {}", capped_list(headers)),
         ))
         .declared_at(push_pointer(&pointer, key))
     };
@@ -142,7 +150,7 @@ pub fn resolve(
                 DataError::at(display, Some(1), format!("{display} has no `date` column"))
                     .help(format!(
                         "name the date column with `date_column:`; the headers are {}",
-                        quote_list(headers)
+                        capped_list(headers)
                     ))
                     .declared_at(pointer.clone())
             })?,
@@ -218,7 +226,22 @@ pub fn resolve(
         long,
         dims,
         headers: headers.to_vec(),
+        dates: None,
+        year_start: None,
     })
+}
+
+/// At most [`LISTED`] headers quoted, then how many more (an export may have 200 columns).
+pub fn capped_list(headers: &[String]) -> String {
+    const LISTED: usize = 12;
+    if headers.len() <= LISTED {
+        return quote_list(headers);
+    }
+    format!(
+        "{} and {} more",
+        quote_list(&headers[..LISTED]),
+        headers.len() - LISTED
+    )
 }
 
 fn column_of(field: &Field) -> Option<usize> {

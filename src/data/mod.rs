@@ -41,6 +41,7 @@ mod progress;
 mod rollup;
 mod scan;
 mod select;
+mod sniff;
 mod sums;
 pub mod table;
 
@@ -97,6 +98,14 @@ pub struct LoadedSource {
     pub skipped_rows: u64,
     /// Total rows dropped.
     pub total_rows: u64,
+    /// Rows that hold values but no date (YouTube's unlisted videos): left out, since they
+    /// cannot be placed in a window. The report warns with the count.
+    pub undated_rows: u64,
+    /// Where the first of them is: the file (as shown) and its line.
+    pub first_undated: Option<(String, u64)>,
+    /// How the source's files were read where goalpost had to guess (an encoding): one
+    /// sentence each, for the report to show as source-level warnings.
+    pub notes: Vec<String>,
 }
 
 impl LoadedSource {
@@ -267,6 +276,20 @@ fn plan<'a>(
         }
         totals = totals.or(Some(p.totals));
     }
+    let encoding = match &source.encoding {
+        Some(label) => Some(
+            encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                DataError::at(
+                    &source.path,
+                    None,
+                    format!("`{label}` is not a text encoding goalpost knows"),
+                )
+                .help("use a WHATWG encoding label: `utf-8`, `utf-16le`, `windows-1252`, `windows-1250`, `windows-1251`, `iso-8859-2`, …")
+                .declared_at(format!("/sources/{id}/encoding"))
+            })?,
+        ),
+        None => None,
+    };
     let source_tz = match &source.timezone {
         Some(name) => TimeZone::get(name).map_err(|_| {
             DataError::at(
@@ -301,6 +324,8 @@ fn plan<'a>(
             source_tz,
             file_tz: file_tz.clone(),
         },
+        preset,
+        encoding,
     })
 }
 
@@ -331,12 +356,37 @@ fn load_source(
     // Phase 1: open every file and resolve its columns, so the table's metric slots are known
     // before the first row is stored.
     let mut opened = Vec::new();
+    let mut notes = Vec::new();
     for path in files {
         let display = path.display().to_string();
         let mut hasher = hashing::Hashing::open(path, &display)?;
-        let file = open(path, &display, plan, &mut hasher)?;
-        let layout = layout::resolve(plan, file.headers(), catalog, &needs.dims, &display)?;
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        let file = open(path, &display, plan, catalog, bytes, &mut hasher)?;
+        let mut layout = layout::resolve(plan, file.headers(), catalog, &needs.dims, &display)?;
+        if let Opened::Csv(csv) = &file {
+            titled_value(plan, csv, &mut layout, catalog, &display)?;
+            if let Some(body) = &csv.body {
+                let dates = sniff::dates(
+                    body,
+                    csv.delimiter,
+                    &layout,
+                    plan,
+                    &display,
+                    csv.line_offset,
+                )?;
+                layout.dates = dates.format;
+                layout.year_start = dates.year_start;
+                sniff::thousands_guard(body, csv.delimiter, &layout, plan, catalog, &display)?;
+            } else if plan.source.year.is_some() {
+                return Err(DataError::at(
+                    &display,
+                    None,
+                    "`year:` reads year-less dates of exports up to 8 MiB; this one is larger",
+                )
+                .help("split the export, or write its dates with a year"));
+            }
+            notes.extend(csv.notes.iter().cloned());
+        }
         opened.push((display, hasher, file, layout, bytes));
     }
     let mut provides: Vec<String> = Vec::new();
@@ -360,12 +410,17 @@ fn load_source(
         .collect();
     // Phase 2: stream the rows.
     let mut counts = Counts::default();
+    let mut first_undated = None;
     let mut shown = Vec::new();
     for (display, hasher, file, layout, bytes) in opened {
         let c = read_rows(plan, &layout, catalog, &display, file, &mut table, bytes)?;
         counts.rows += c.rows;
         counts.skipped += c.skipped;
         counts.totals += c.totals;
+        if first_undated.is_none() {
+            first_undated = c.first_undated.map(|l| (display.clone(), l));
+        }
+        counts.undated += c.undated;
         inputs.push(hasher.finish()?);
         shown.push(display);
     }
@@ -382,6 +437,9 @@ fn load_source(
         rows: counts.rows,
         skipped_rows: counts.skipped,
         total_rows: counts.totals,
+        undated_rows: counts.undated,
+        first_undated,
+        notes,
     })
 }
 
@@ -406,16 +464,37 @@ fn open(
     path: &Path,
     display: &str,
     plan: &SourcePlan,
+    catalog: &Catalog,
+    size: u64,
     hasher: &mut hashing::Hashing,
 ) -> Result<Opened, DataError> {
     let source = plan.source;
     match format_of(path, source) {
         SourceFormat::Csv => {
+            let mut date_headers = plan.date_headers.clone();
+            date_headers.extend(source.date_column.as_deref().map(normalize));
+            let known_headers = plan
+                .columns
+                .iter()
+                .map(|c| c.header.clone())
+                .chain(catalog.ids().map(str::to_string))
+                .chain(
+                    plan.preset
+                        .and_then(|p| p.titled)
+                        .map(|t| normalize(t.column)),
+                )
+                .collect();
             let options = csv_reader::CsvOptions {
                 delimiter: source.delimiter.map(delimiter_byte),
                 skip_rows: plan.skip_rows,
+                skip_rows_declared: source.skip_rows.is_some(),
+                date_headers,
+                known_headers,
+                block: source.block.clone(),
+                encoding: plan.encoding,
+                size,
             };
-            csv_reader::open(hasher.reader()?, display, options).map(Opened::Csv)
+            csv_reader::open(hasher.reader()?, display, &options).map(Opened::Csv)
         }
         SourceFormat::Json => {
             json_reader::read_array(&hasher.read_all()?, display).map(Opened::Json)
@@ -424,6 +503,57 @@ fn open(
             json_reader::read_lines(&hasher.read_all()?, display).map(Opened::Json)
         }
     }
+}
+
+/// A preset whose value column is named by the file's title record (Meta's daily series:
+/// `Facebook reach`, then `Date,Primary`): the column is mapped to the title's metric.
+fn titled_value(
+    plan: &SourcePlan,
+    csv: &csv_reader::OpenedCsv,
+    layout: &mut FileLayout,
+    catalog: &Catalog,
+    display: &str,
+) -> Result<(), DataError> {
+    let Some(titled) = plan.preset.and_then(|p| p.titled) else {
+        return Ok(());
+    };
+    let Some(col) = csv
+        .headers
+        .iter()
+        .position(|h| normalize(h) == normalize(titled.column))
+    else {
+        return Ok(());
+    };
+    if layout.metrics.iter().any(|(c, _, _, _)| *c == col) {
+        // The user's `columns:` maps it.
+        return Ok(());
+    }
+    let title = csv.title.as_deref().unwrap_or_default();
+    let Some(metric) = presets::title_metric(titled, title) else {
+        let known = titled
+            .titles
+            .iter()
+            .map(|(t, m)| format!("`{t}` → {m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = if title.is_empty() {
+            format!(
+                "{display} has no title record naming the metric of its `{}` column",
+                titled.column
+            )
+        } else {
+            format!("the title record `{title}` of {display} names no metric goalpost knows")
+        };
+        return Err(DataError::at(display, None, message)
+            .help(format!(
+                "map the column yourself (`columns: {{{}: METRIC}}`); the titles the preset knows are {known} (a title may start with the platform: `Instagram reach`)",
+                titled.column
+            ))
+            .declared_at(format!("/sources/{}", plan.id)));
+    };
+    let unit = catalog.get(metric).and_then(|d| d.duration_unit);
+    layout.metrics.push((col, metric.to_string(), unit, 1.0));
+    Ok(())
 }
 
 fn format_of(path: &Path, source: &Source) -> SourceFormat {

@@ -61,7 +61,45 @@ pub struct Preset {
     pub platform: Option<&'static str>,
     /// Daily activity or lifetime totals per post, when the source does not say.
     pub totals: Totals,
+    /// A value column whose metric the file's title record names (Meta's daily series).
+    pub titled: Option<Titled>,
 }
+
+/// A value column named by the title record before the header (`Facebook reach`, then
+/// `Date,Primary`): which column, and title → metric.
+#[derive(Debug, Clone, Copy)]
+pub struct Titled {
+    /// The value column's header.
+    pub column: &'static str,
+    /// Title → metric id: a title matches when it is the text or ends with ` ` + the text
+    /// (`Instagram reach`), compared case-insensitively; the first match wins.
+    pub titles: &'static [(&'static str, &'static str)],
+}
+
+/// The metric a title names, per [`Titled::titles`].
+pub fn title_metric(titled: Titled, title: &str) -> Option<&'static str> {
+    let t = title.trim().to_lowercase();
+    titled
+        .titles
+        .iter()
+        .find(|(name, _)| t == *name || t.ends_with(&format!(" {name}")))
+        .map(|(_, m)| *m)
+}
+
+/// Meta Business Suite's daily series titles (Insights "Results" exports), old and new names.
+const META_DAILY_TITLES: &[(&str, &str)] = &[
+    ("views", "impressions"),
+    ("impressions", "impressions"),
+    ("reach", "reach"),
+    ("viewers", "reach"),
+    ("follows", "follower_growth"),
+    ("new follows", "follower_growth"),
+    ("content interactions", "engagements"),
+    ("interactions", "engagements"),
+    ("link clicks", "link_clicks"),
+    ("profile visits", "profile_views"),
+    ("visits", "profile_views"),
+];
 
 /// Meta Ads Manager writes the currency into the spend header (`Amount spent (EUR)`), so each
 /// common currency is an alternative header for `spend`.
@@ -108,6 +146,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("facebook"),
         totals: Totals::Lifetime,
+        titled: None,
     },
     Preset {
         id: "instagram-posts",
@@ -129,6 +168,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("instagram"),
         totals: Totals::Lifetime,
+        titled: None,
     },
     Preset {
         id: "meta-daily",
@@ -141,6 +181,10 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: None,
         totals: Totals::Daily,
+        titled: Some(Titled {
+            column: "Primary",
+            titles: META_DAILY_TITLES,
+        }),
     },
     Preset {
         id: "meta-ads",
@@ -153,6 +197,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("facebook"),
         totals: Totals::Daily,
+        titled: None,
     },
     Preset {
         id: "linkedin-content",
@@ -173,6 +218,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("linkedin"),
         totals: Totals::Daily,
+        titled: None,
     },
     Preset {
         id: "linkedin-followers",
@@ -185,6 +231,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("linkedin"),
         totals: Totals::Daily,
+        titled: None,
     },
     Preset {
         id: "x-content",
@@ -192,6 +239,7 @@ pub const PRESETS: &[Preset] = &[
         columns: &[
             col("Impressions", "impressions"),
             col("Likes", "likes"),
+            col("favorites", "likes"),
             col("Engagements", "engagements"),
             col("Bookmarks", "saves"),
             col("Reposts", "shares"),
@@ -202,12 +250,13 @@ pub const PRESETS: &[Preset] = &[
             col("URL Clicks", "link_clicks"),
         ],
         ignore: &["Shares", "Engagement rate"],
-        date_columns: &["Date"],
+        date_columns: &["Date", "time"],
         date_format: Some("%a, %b %d, %Y"),
         skip_rows: 0,
         skip_rows_matching: &[],
         platform: Some("x"),
         totals: Totals::Lifetime,
+        titled: None,
     },
     Preset {
         id: "tiktok-overview",
@@ -228,6 +277,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("tiktok"),
         totals: Totals::Daily,
+        titled: None,
     },
     Preset {
         id: "tiktok-followers",
@@ -246,6 +296,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("tiktok"),
         totals: Totals::Daily,
+        titled: None,
     },
     Preset {
         id: "youtube-table",
@@ -266,6 +317,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("youtube"),
         totals: Totals::Lifetime,
+        titled: None,
     },
     Preset {
         id: "ga4",
@@ -284,6 +336,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("website"),
         totals: Totals::Daily,
+        titled: None,
     },
     Preset {
         id: "sprout-profile",
@@ -305,6 +358,7 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: None,
         totals: Totals::Daily,
+        titled: None,
     },
 ];
 
