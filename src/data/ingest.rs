@@ -309,7 +309,10 @@ impl<'a> Ingest<'a> {
     fn undated(&self, batch: &mut Batch, record: &impl Row, line: u64) {
         let valued = self.layout.metrics.iter().any(|(col, _, _, _)| {
             let cell = record.cell(*col);
-            std::str::from_utf8(cell).is_ok_and(|t| !cells::is_missing(t))
+            // A number: a description row under the header (text in every cell) is no row.
+            std::str::from_utf8(cell).is_ok_and(|t| {
+                cells::parse_number(t, self.plan.number, None).is_ok_and(|v| v.is_some())
+            })
         });
         if valued {
             batch.counts.undated += 1;

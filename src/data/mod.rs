@@ -262,7 +262,8 @@ fn plan<'a>(
                     header,
                     metric: c.metric.to_string(),
                     scale: c.scale,
-                    rank: Some(rank),
+                    // A column that adds to the others is never an alternative to them.
+                    rank: (!c.adds).then_some(rank),
                 });
             }
         }

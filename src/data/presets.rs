@@ -16,6 +16,9 @@ pub struct Column {
     pub metric: &'static str,
     /// Factor applied to every value of the column (`Watch time (hours)` → seconds: 3600).
     pub scale: f64,
+    /// Whether the column adds to the metric's other columns instead of being an alternative
+    /// header for it (X's `New follows` and `Unfollows`, −1, make follower growth).
+    pub adds: bool,
 }
 
 /// `header` → `metric`, values as written.
@@ -24,6 +27,7 @@ const fn col(header: &'static str, metric: &'static str) -> Column {
         header,
         metric,
         scale: 1.0,
+        adds: false,
     }
 }
 
@@ -33,6 +37,17 @@ const fn scaled(header: &'static str, metric: &'static str, scale: f64) -> Colum
         header,
         metric,
         scale,
+        adds: false,
+    }
+}
+
+/// `header` → `metric` times `scale`, added to the metric's other columns.
+const fn added(header: &'static str, metric: &'static str, scale: f64) -> Column {
+    Column {
+        header,
+        metric,
+        scale,
+        adds: true,
     }
 }
 
@@ -320,6 +335,119 @@ pub const PRESETS: &[Preset] = &[
         titled: None,
     },
     Preset {
+        id: "x-account",
+        description: "X (Twitter) account overview analytics (daily, account level)",
+        columns: &[
+            col("Impressions", "impressions"),
+            col("Likes", "likes"),
+            col("Engagements", "engagements"),
+            col("Bookmarks", "saves"),
+            col("Reposts", "shares"),
+            col("Replies", "comments"),
+            col("Profile visits", "profile_views"),
+            col("Video views", "video_views"),
+            added("New follows", "follower_growth", 1.0),
+            added("Unfollows", "follower_growth", -1.0),
+        ],
+        ignore: &["Shares", "Engagement rate"],
+        date_columns: &["Date"],
+        date_format: Some("%a, %b %d, %Y"),
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("x"),
+        totals: Totals::Daily,
+        titled: None,
+    },
+    Preset {
+        id: "tiktok-viewers",
+        description: "TikTok Studio, Viewers.csv (viewers per day)",
+        columns: &[col("Total Viewers", "reach")],
+        ignore: &[],
+        date_columns: &["Date"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("tiktok"),
+        totals: Totals::Daily,
+        titled: None,
+    },
+    Preset {
+        id: "tiktok-content",
+        description: "TikTok Studio, Content.csv (one row per video, lifetime totals)",
+        columns: &[
+            col("Video views", "video_views"),
+            col("Total views", "video_views"),
+            col("Likes", "likes"),
+            col("Total likes", "likes"),
+            col("Comments", "comments"),
+            col("Total comments", "comments"),
+            col("Shares", "shares"),
+            col("Total shares", "shares"),
+            col("Add to Favorites", "saves"),
+        ],
+        ignore: &[],
+        date_columns: &["Post time"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("tiktok"),
+        totals: Totals::Lifetime,
+        titled: None,
+    },
+    Preset {
+        id: "youtube-totals",
+        description: "YouTube Studio, Totals.csv (channel views per day)",
+        columns: &[
+            col("Views", "video_views"),
+            scaled("Watch time (hours)", "watch_time", 3600.0),
+            col("Subscribers", "follower_growth"),
+        ],
+        ignore: &[],
+        date_columns: &["Date"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("youtube"),
+        totals: Totals::Daily,
+        titled: None,
+    },
+    Preset {
+        id: "youtube-chart",
+        description: "YouTube Studio, Chart data.csv (one row per charted video per day)",
+        columns: &[
+            col("Views", "video_views"),
+            scaled("Watch time (hours)", "watch_time", 3600.0),
+            col("Subscribers", "follower_growth"),
+        ],
+        ignore: &[],
+        date_columns: &["Date"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("youtube"),
+        totals: Totals::Daily,
+        titled: None,
+    },
+    Preset {
+        id: "facebook-insights-legacy",
+        description: "Legacy Facebook Insights post export (≤ 2020: header, description row, one row per post)",
+        columns: &[
+            col("Lifetime Post Total Impressions", "impressions"),
+            col("Lifetime Post Total Reach", "reach"),
+            col("Lifetime Post organic reach", "organic_reach"),
+            col("Lifetime Post Paid Reach", "paid_reach"),
+            col("Lifetime Engaged Users", "engagements"),
+        ],
+        ignore: &[],
+        date_columns: &["Posted"],
+        date_format: Some("%m/%d/%Y %H:%M"),
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("facebook"),
+        totals: Totals::Lifetime,
+        titled: None,
+    },
+    Preset {
         id: "ga4",
         description: "Google Analytics 4, exploration or report export (daily, per channel group)",
         columns: &[
@@ -401,7 +529,8 @@ mod tests {
                     c.metric
                 );
                 assert!(
-                    c.scale.is_finite() && c.scale > 0.0,
+                    // Only a column that adds to others may subtract (`Unfollows`, −1).
+                    c.scale.is_finite() && (c.scale > 0.0 || (c.adds && c.scale < 0.0)),
                     "{}: {}",
                     p.id,
                     c.header

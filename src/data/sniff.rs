@@ -166,9 +166,22 @@ pub fn dates(
     };
     let mut last = first_md;
     let mut crossings: i16 = 0;
-    for (c, _) in &cells[1..] {
+    for (c, line) in &cells[1..] {
         let md = month_day(c).unwrap_or(last);
         if md < last {
+            // Oldest first, a step back is New Year: from the second half of a year into the
+            // first half of the next. Any other step back means the rows are not in date order,
+            // and no year can be told.
+            if !(last.0 >= 7 && md.0 <= 6) {
+                return Err(DataError::at(
+                    display,
+                    Some(line_offset + line),
+                    format!(
+                        "the year-less dates in column `{column}` are not in date order (`{c}` after a later day), so `year:` cannot tell their years"
+                    ),
+                )
+                .help("`year:` reads exports whose rows run oldest first (TikTok Studio's daily files); write the dates with a year instead"));
+            }
             crossings += 1;
         }
         last = md;
