@@ -161,8 +161,7 @@ pub fn dates(
                 cells[0].0
             ),
         )
-        .help("add `year:` to the source: the year of the newest (last) row; earlier rows roll back a year at each New Year")
-        .declared_at(format!("/sources/{}", plan.id)));
+        .help("add `year:` to the source: the year of the newest (last) row; earlier rows roll back a year at each New Year"));
     };
     let mut last = first_md;
     let mut crossings: i16 = 0;
