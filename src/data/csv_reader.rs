@@ -734,8 +734,80 @@ mod tests {
         assert_eq!(sniff(b"Date\n"), b',');
     }
 
+    fn options(block: Option<&str>, size: u64) -> CsvOptions {
+        CsvOptions {
+            date_headers: vec!["date".into()],
+            known_headers: vec!["likes".into(), "reach".into()],
+            block: block.map(str::to_string),
+            size,
+            ..CsvOptions::default()
+        }
+    }
+
+    fn opened(text: &[u8], options: &CsvOptions) -> Result<(OpenedCsv, String), DataError> {
+        let mut csv = open(Cursor::new(text.to_vec()), "t.csv", options)?;
+        let mut rest = String::new();
+        csv.input.read_to_string(&mut rest).unwrap();
+        Ok((csv, rest))
+    }
+
+    #[test]
+    fn finds_the_header_after_title_lines() {
+        let text = b"Page report\nExported today\n\nDate,Likes\n2026-11-01,3\n";
+        let (csv, rest) = opened(text, &options(None, 64)).unwrap();
+        assert_eq!(csv.headers, ["Date", "Likes"]);
+        assert_eq!(csv.line_offset, 4);
+        assert_eq!(csv.title.as_deref(), Some("Page report / Exported today"));
+        assert_eq!(rest, "2026-11-01,3\n");
+        // A large file streams from the header on, with the same result.
+        let (csv, rest) = opened(text, &options(None, IN_MEMORY + 1)).unwrap();
+        assert_eq!((csv.headers.len(), csv.body.is_none()), (2, true));
+        assert_eq!(rest, "2026-11-01,3\n");
+    }
+
+    #[test]
+    fn splits_blocks_and_picks_one() {
+        let text = b"sep=\t\nFacebook reach\t\nDate\tPrimary\n2026-11-01\t5\n\t\nInstagram reach\t\nDate\tPrimary\n2026-11-01\t7\n";
+        let err = opened(text, &options(None, 64)).err().unwrap();
+        assert!(
+            err.detail.message.contains("holds 2 blocks"),
+            "{}",
+            err.detail.message
+        );
+        let (csv, rest) = opened(text, &options(Some("instagram REACH"), 64)).unwrap();
+        assert_eq!(csv.delimiter, b'\t');
+        assert_eq!(csv.title.as_deref(), Some("Instagram reach"));
+        assert_eq!(rest, "2026-11-01\t7\n");
+        let (csv, rest) = opened(text, &options(Some("Facebook reach"), 64)).unwrap();
+        assert_eq!((csv.line_offset, rest.as_str()), (3, "2026-11-01\t5\n\t\n"));
+        // A header line names a block too.
+        let tables = b"# A\nDate,Likes\n2026-11-01,1\n\n# B\nDate,Reach\n2026-11-01,2\n";
+        let (csv, _) = opened(tables, &options(Some("Date, Reach"), 64)).unwrap();
+        assert_eq!(csv.headers, ["Date", "Reach"]);
+    }
+
+    #[test]
+    fn a_blank_line_before_a_row_or_inside_quotes_is_no_block() {
+        let text = b"Date,Likes,Caption\n2026-11-01,1,\"a\n\nb\"\n\n2026-11-02,2,c\n";
+        let (csv, rest) = opened(text, &options(None, 64)).unwrap();
+        assert_eq!(csv.headers.len(), 3);
+        assert!(rest.ends_with("2026-11-02,2,c\n"));
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark() {
+        let text: Vec<u8> = "Date,Likes\n2026-11-01,3\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (csv, rest) = opened(&text, &options(None, 64)).unwrap();
+        assert_eq!(csv.headers, ["Date", "Likes"]);
+        assert_eq!(rest, "2026-11-01,3\n");
+    }
+
     #[test]
     fn reads_excel_separator_hints() {
+        assert_eq!(sep_line(b"sep=\t\r\n"), Some(b'\t'));
         assert_eq!(sep_line(b"sep=;\r\n"), Some(b';'));
         assert_eq!(sep_line(b"\"sep=,\"\n"), Some(b','));
         assert_eq!(sep_line(b"Date,Reach\n"), None);

@@ -227,9 +227,20 @@ impl<'a> Ingest<'a> {
             Ok(()) => true,
             Err(e) => {
                 batch.values.truncate(mark);
-                if self.plan.source.on_error == Some(OnError::Skip) {
+                let again = self.repeats_header(record);
+                if self.plan.source.on_error == Some(OnError::Skip) && !again {
                     batch.counts.skipped += 1;
                     true
+                } else if again {
+                    batch.error = Some(
+                        DataError::at(
+                            self.display,
+                            Some(line),
+                            "this line repeats the header: another block of the export begins here",
+                        )
+                        .help("a source reads one block: split the file, or name the block with `block:` (files up to 8 MiB are split into blocks)"),
+                    );
+                    false
                 } else {
                     batch.error = Some(e);
                     false
@@ -301,6 +312,17 @@ impl<'a> Ingest<'a> {
         batch.see(day);
         batch.counts.rows += 1;
         Ok(())
+    }
+
+    /// Whether a row that failed is the header again: a second block of a file too large to be
+    /// split into blocks (`csv_reader::IN_MEMORY`). It stops the read even with
+    /// `on_error: skip`, which must never merge two blocks. Only failed rows are looked at.
+    #[inline(never)]
+    fn repeats_header(&self, record: &impl Row) -> bool {
+        let headers = &self.layout.headers;
+        record.width() == headers.len()
+            && (0..headers.len())
+                .all(|i| std::str::from_utf8(record.cell(i)).is_ok_and(|c| c.trim() == headers[i]))
     }
 
     /// A row without a date: counted when a metric cell of it holds a value (YouTube's unlisted
