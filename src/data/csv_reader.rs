@@ -103,6 +103,13 @@ pub fn open(
             "the export is empty: no header row",
         ));
     }
+    if whole && excel_wrapped(line_text(&head, lines[0])) {
+        head = unwrap_lines(&head);
+        lines = physical_lines(&head);
+        notes.push(format!(
+            "{display}: every line holding a quote was wrapped in one quoted field (an Excel round-trip); read with the wrapping undone"
+        ));
+    }
     let mut first = 0;
     let mut delimiter = options.delimiter;
     if let Some(d) = sep_line(&head[lines[0].start..lines[0].end]) {
@@ -150,6 +157,73 @@ pub fn open(
         body,
         notes,
     })
+}
+
+/// Whether the header line is an Excel-wrapped record: the whole line one quoted field (outer
+/// quotes added, inner quotes doubled) that holds delimiters (`"Post ID,""Account ID"",…"`).
+fn excel_wrapped(line: &[u8]) -> bool {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.len() < 4 || line[0] != b'"' || line[line.len() - 1] != b'"' {
+        return false;
+    }
+    let inner = &line[1..line.len() - 1];
+    if memchr::memmem::find(inner, b"\"\"").is_none() {
+        return false;
+    }
+    // One field: every inner quote is doubled, and a delimiter sits inside it.
+    let mut i = 0;
+    while i < inner.len() {
+        if inner[i] == b'"' {
+            if inner.get(i + 1) != Some(&b'"') {
+                return false;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    inner.iter().any(|b| matches!(b, b',' | b';' | b'\t'))
+}
+
+/// Undoes Excel's wrapping line by line: a line holding a quote loses its outer quotes and has
+/// its doubled quotes halved; a line without one was written bare and stays.
+fn unwrap_lines(buf: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(buf.len());
+    for (i, line) in buf.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        let (body, cr) = match line.strip_suffix(b"\r") {
+            Some(b) => (b, true),
+            None => (line, false),
+        };
+        let (bom, body) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(b) => (true, b),
+            None => (false, body),
+        };
+        if bom {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        if body.len() >= 2 && body[0] == b'"' && body[body.len() - 1] == b'"' {
+            let inner = &body[1..body.len() - 1];
+            let mut j = 0;
+            while j < inner.len() {
+                out.push(inner[j]);
+                j += if inner[j] == b'"' && inner.get(j + 1) == Some(&b'"') {
+                    2
+                } else {
+                    1
+                };
+            }
+        } else {
+            out.extend_from_slice(body);
+        }
+        if cr {
+            out.push(b'\r');
+        }
+    }
+    out
 }
 
 /// One physical line of the head.
@@ -792,6 +866,17 @@ mod tests {
         let (csv, rest) = opened(text, &options(None, 64)).unwrap();
         assert_eq!(csv.headers.len(), 3);
         assert!(rest.ends_with("2026-11-02,2,c\n"));
+    }
+
+    #[test]
+    fn undoes_excel_wrapped_records() {
+        let text = b"\"Post ID,\"\"Publish time\"\",Likes\"\n\"1,\"\"11/01/2026 10:00\"\",3,\"\"a\"\nb\n\"c\"\"\"\n";
+        let (csv, rest) = opened(text, &options(None, 64)).unwrap();
+        assert_eq!(csv.headers, ["Post ID", "Publish time", "Likes"]);
+        assert_eq!(rest, "1,\"11/01/2026 10:00\",3,\"a\nb\nc\"\n");
+        assert_eq!(csv.notes.len(), 1);
+        assert!(!excel_wrapped(b"\"Date\",\"Likes\""));
+        assert!(!excel_wrapped(b"\"sep=,\""));
     }
 
     #[test]
