@@ -29,6 +29,8 @@ pub struct OpenedCsv {
     pub body: Option<std::sync::Arc<[u8]>>,
     /// Source-level notes on how the file was read (an encoding that was guessed).
     pub notes: Vec<String>,
+    /// `# Start date: 20250101` in the block's comment lines (GA4), for `Nth day` offsets.
+    pub start_date: Option<jiff::civil::Date>,
 }
 
 /// Files up to this size are read into memory before parsing, so that their blocks can be found
@@ -141,6 +143,18 @@ pub fn open(
     let data_start = lines.get(block.header_end).map_or(head.len(), |l| l.start);
     let data_end = lines.get(block.end).map_or(head.len(), |l| l.start);
     let title = block.title(&head, &lines, delimiter);
+    let start_date = (block.start..block.header).find_map(|i| {
+        let text = String::from_utf8_lossy(line_text(&head, lines[i]));
+        let rest = text
+            .trim()
+            .strip_prefix('#')?
+            .trim()
+            .strip_prefix("Start date:")?;
+        let d = rest.trim();
+        (d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]).parse().ok())
+            .flatten()
+    });
     let (input, body): (Box<dyn BufRead + Send>, _) = if whole {
         let body: std::sync::Arc<[u8]> = head[data_start..data_end].into();
         (Box::new(Cursor::new(body.clone())), Some(body))
@@ -156,6 +170,7 @@ pub fn open(
         title,
         body,
         notes,
+        start_date,
     })
 }
 

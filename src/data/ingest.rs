@@ -379,6 +379,9 @@ impl<'a> Ingest<'a> {
         if self.layout.year_start.is_some() {
             return self.yearless_day(record, line);
         }
+        if let Some(offset) = self.layout.offset {
+            return self.offset_day(offset, record, line);
+        }
         let dates = self.layout.dates.as_ref().unwrap_or(&self.plan.dates);
         let fast = match dates.strftime {
             None => scan::iso_date(raw),
@@ -427,6 +430,38 @@ impl<'a> Ingest<'a> {
         let date =
             super::sniff::in_year(md, year).ok_or_else(|| bad("is not a day of that year"))?;
         self.yearless = Some((year, md));
+        let day = day_number(date);
+        self.last_date = (raw.to_vec(), day);
+        Ok(day)
+    }
+
+    /// A GA4 offset (`0003` in `Nth day` or `Nth week`) → its first day.
+    #[inline(never)]
+    fn offset_day(
+        &mut self,
+        offset: super::layout::Offset,
+        record: &impl Row,
+        line: u64,
+    ) -> Result<Day, DataError> {
+        let raw = record.cell(self.layout.date);
+        let value = self.utf8(record, self.layout.date, line)?;
+        let date = value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=100_000).contains(n))
+            .and_then(|n| offset.day(n))
+            .ok_or_else(|| {
+                self.cell_error(
+                    self.layout.date,
+                    value,
+                    line,
+                    cells::CellError {
+                        message: "is not an offset (`0000`, `0001`, …)".into(),
+                        help: None,
+                    },
+                )
+            })?;
         let day = day_number(date);
         self.last_date = (raw.to_vec(), day);
         Ok(day)

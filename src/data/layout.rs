@@ -97,6 +97,34 @@ pub struct FileLayout {
     pub(super) dates: Option<DateFormat>,
     /// Year-less dates: the year of the first row.
     pub(super) year_start: Option<i16>,
+    /// The date column holds offsets from a start date (GA4's `Nth day`, `Nth week`).
+    pub(super) offset: Option<Offset>,
+}
+
+/// How a GA4 offset column dates its rows.
+#[derive(Debug, Clone, Copy)]
+pub enum Offset {
+    /// `Nth day` N: the start date + N days.
+    Days(jiff::civil::Date),
+    /// `Nth week` N: GA4 weeks run Sunday–Saturday; week 0 is the partial week holding the
+    /// start date (dated by the start date), week N ≥ 1 starts on the Sunday N weeks after the
+    /// Sunday on or before the start date.
+    Weeks(jiff::civil::Date),
+}
+
+impl Offset {
+    /// The first day of row `n`.
+    pub fn day(self, n: i64) -> Option<jiff::civil::Date> {
+        use jiff::ToSpan;
+        match self {
+            Offset::Days(start) => start.checked_add(n.days()).ok(),
+            Offset::Weeks(start) if n == 0 => Some(start),
+            Offset::Weeks(start) => {
+                let back = i64::from(start.weekday().to_sunday_zero_offset());
+                start.checked_add((7 * n - back).days()).ok()
+            }
+        }
+    }
 }
 
 impl FileLayout {
@@ -117,9 +145,21 @@ pub fn resolve(
     catalog: &Catalog,
     dims: &[String],
     display: &str,
+    start_date: Option<jiff::civil::Date>,
 ) -> Result<FileLayout, DataError> {
     let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let find = |name: &str| normalized.iter().position(|h| *h == normalize(name));
+    // GA4's `Nth day` / `Nth week`: offsets from the block's `# Start date:`, when the file
+    // has no date column of its own.
+    let offsets = start_date.and_then(|start| {
+        if plan.source.date_column.is_some() || plan.date_headers.iter().any(|h| find(h).is_some())
+        {
+            return None;
+        }
+        find("nth_day")
+            .map(|c| (c, Offset::Days(start)))
+            .or_else(|| find("nth_week").map(|c| (c, Offset::Weeks(start))))
+    });
     let pointer = format!("/sources/{}", plan.id);
     let missing = |what: &str, name: &str, key: &str| {
         DataError::at(
@@ -142,6 +182,7 @@ pub fn resolve(
     };
     let date = match &plan.source.date_column {
         Some(name) => find(name).ok_or_else(|| missing("the date column", name, "date_column"))?,
+        None if offsets.is_some() => offsets.map_or(0, |(c, _)| c),
         None => plan
             .date_headers
             .iter()
@@ -228,6 +269,7 @@ pub fn resolve(
         headers: headers.to_vec(),
         dates: None,
         year_start: None,
+        offset: offsets.map(|(_, o)| o),
     })
 }
 

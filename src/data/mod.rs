@@ -363,7 +363,18 @@ fn load_source(
         let mut hasher = hashing::Hashing::open(path, &display)?;
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let file = open(path, &display, plan, catalog, bytes, &mut hasher)?;
-        let mut layout = layout::resolve(plan, file.headers(), catalog, &needs.dims, &display)?;
+        let start_date = match &file {
+            Opened::Csv(csv) => csv.start_date,
+            Opened::Json(_) => None,
+        };
+        let mut layout = layout::resolve(
+            plan,
+            file.headers(),
+            catalog,
+            &needs.dims,
+            &display,
+            start_date,
+        )?;
         if let Opened::Csv(csv) = &file {
             titled_value(plan, csv, &mut layout, catalog, &display)?;
             if let Some(body) = &csv.body {
@@ -473,6 +484,7 @@ fn open(
     match format_of(path, source) {
         SourceFormat::Csv => {
             let mut date_headers = plan.date_headers.clone();
+            date_headers.extend(["nth_day".to_string(), "nth_week".to_string()]);
             date_headers.extend(source.date_column.as_deref().map(normalize));
             let known_headers = plan
                 .columns
