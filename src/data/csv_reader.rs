@@ -31,6 +31,9 @@ pub struct OpenedCsv {
     pub notes: Vec<String>,
     /// `# Start date: 20250101` in the block's comment lines (GA4), for `Nth day` offsets.
     pub start_date: Option<jiff::civil::Date>,
+    /// When no line looked like the header and another one likely is: its 1-based line and the
+    /// `skip_rows:` that would read it.
+    pub likely_header: Option<(u64, usize)>,
 }
 
 /// Files up to this size are read into memory before parsing, so that their blocks can be found
@@ -171,6 +174,7 @@ pub fn open(
         body,
         notes,
         start_date,
+        likely_header: block.likely.map(|i| (i as u64 + 1, i - first)),
     })
 }
 
@@ -279,6 +283,9 @@ struct Block {
     header: usize,
     header_end: usize,
     end: usize,
+    /// When no line looked like the header: the line with the most filled fields within the
+    /// search, if it is not the one read as the header (for the error's `skip_rows:` hint).
+    likely: Option<usize>,
 }
 
 impl Block {
@@ -440,6 +447,7 @@ fn find_blocks(
                 i += 1;
             }
         }
+        let searched = header.is_none() && !(k == 0 && options.skip_rows_declared);
         let header = header.or_else(|| {
             let mut i = start;
             if k == 0 {
@@ -459,11 +467,25 @@ fn find_blocks(
             (i < end).then_some(i)
         });
         if let Some(header) = header {
+            let likely = if searched {
+                let d = delimiter.unwrap_or_else(|| sniff(line_text(buf, lines[header])));
+                (start..end)
+                    .filter(|i| {
+                        let l = lines[*i];
+                        !l.blank && !l.continued && !is_comment(line_text(buf, l))
+                    })
+                    .take(HEADER_SEARCH)
+                    .max_by_key(|i| (filled_fields(line_text(buf, lines[*i]), d), usize::MAX - i))
+                    .filter(|i| *i != header)
+            } else {
+                None
+            };
             blocks.push(Block {
                 start,
                 header,
                 header_end: record_end(lines, header).min(end),
                 end,
+                likely,
             });
         }
     }

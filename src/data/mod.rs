@@ -374,7 +374,19 @@ fn load_source(
             &needs.dims,
             &display,
             start_date,
-        )?;
+        )
+        .map_err(|mut e| {
+            if let Opened::Csv(csv) = &file
+                && let Some((line, skip)) = csv.likely_header
+            {
+                let before = e.detail.help.take().unwrap_or_default();
+                e.detail.help = Some(format!(
+                    "{before}{}line {line} looks like the header row: add `skip_rows: {skip}` to the source if it is",
+                    if before.is_empty() { "" } else { "; " }
+                ));
+            }
+            e
+        })?;
         if let Opened::Csv(csv) = &file {
             titled_value(plan, csv, &mut layout, catalog, &display)?;
             if let Some(body) = &csv.body {

@@ -32,12 +32,21 @@ const FALLBACKS: &[&str] = &[
     "%d.%m.%Y",
 ];
 
+/// How many distinct dates are looked at before the whole column is.
+const SAMPLE: usize = 64;
+
 /// Month-first and day-first forms that read the same cells when no day is above 12.
 const PAIRS: &[(&str, &str)] = &[("%m/%d/%Y", "%d/%m/%Y"), ("%m-%d-%Y", "%d-%m-%Y")];
 
 /// The date cells of `body` (the data rows) in file order, consecutive repeats dropped, with the
 /// line of each (relative to `line_offset`).
-fn date_cells(body: &[u8], delimiter: u8, col: usize, plan: &SourcePlan) -> Vec<(String, u64)> {
+fn date_cells(
+    body: &[u8],
+    delimiter: u8,
+    col: usize,
+    plan: &SourcePlan,
+    limit: usize,
+) -> Vec<(String, u64)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -46,7 +55,9 @@ fn date_cells(body: &[u8], delimiter: u8, col: usize, plan: &SourcePlan) -> Vec<
         .from_reader(body);
     let mut record = csv::ByteRecord::new();
     let mut out: Vec<(String, u64)> = Vec::new();
-    while let Ok(true) = reader.read_byte_record(&mut record) {
+    while out.len() < limit
+        && let Ok(true) = reader.read_byte_record(&mut record)
+    {
         let cell = String::from_utf8_lossy(record.get(col).unwrap_or_default());
         let cell = cell.trim();
         if cells::is_missing(cell) || is_label(cell, plan) {
@@ -105,13 +116,24 @@ pub fn dates(
     if declared && plan.source.year.is_none() {
         return Ok(FileDates::default());
     }
-    let cells = date_cells(body, delimiter, layout.date, plan);
-    if cells.is_empty() {
+    if layout.offset.is_some() {
         return Ok(FileDates::default());
     }
-    if plan.source.year.is_none() && reads_all(&cells, &plan.dates) {
+    // The first dates first: when the plan reads them (an ISO column, nearly always), the rest
+    // of the column is left to the parse, as before. Only a column the plan cannot read is
+    // looked at whole.
+    let head = date_cells(body, delimiter, layout.date, plan, SAMPLE);
+    if head.is_empty() {
         return Ok(FileDates::default());
     }
+    if plan.source.year.is_none() && reads_all(&head, &plan.dates) {
+        return Ok(FileDates::default());
+    }
+    let cells = if head.len() < SAMPLE {
+        head
+    } else {
+        date_cells(body, delimiter, layout.date, plan, usize::MAX)
+    };
     let column = &layout.headers[layout.date];
     if !declared {
         let mut candidates: Vec<Option<&str>> = vec![None];
@@ -249,7 +271,9 @@ pub fn thousands_guard(
     let mut record = csv::ByteRecord::new();
     // Per watched column: dotted values seen, and whether all had three digits after the dot.
     let mut state: Vec<(u64, bool, String)> = vec![(0, true, String::new()); watched.len()];
-    while let Ok(true) = reader.read_byte_record(&mut record) {
+    while state.iter().any(|s| s.1)
+        && let Ok(true) = reader.read_byte_record(&mut record)
+    {
         for (i, (col, _)) in watched.iter().enumerate() {
             let cell = record.get(*col).unwrap_or_default().trim_ascii();
             if let Some(dot) = memchr::memchr(b'.', cell) {
