@@ -317,6 +317,16 @@ fn title_text(line: &[u8], delimiter: u8) -> String {
         .to_string()
 }
 
+/// A title record's one field starts with a letter (`Instagram follows`), not a digit (a row
+/// whose other cells are empty).
+fn title_like(line: &[u8]) -> bool {
+    String::from_utf8_lossy(line)
+        .trim_start_matches(|c: char| c == '"' || c.is_whitespace())
+        .chars()
+        .next()
+        .is_some_and(char::is_alphabetic)
+}
+
 fn is_comment(line: &[u8]) -> bool {
     line.trim_ascii().starts_with(b"#")
 }
@@ -408,7 +418,7 @@ fn find_blocks(
                 continue;
             }
             let text = line_text(buf, line);
-            if is_comment(text) || filled_fields(text, d) <= 1 {
+            if is_comment(text) || (filled_fields(text, d) <= 1 && title_like(text)) {
                 // A trailing comment or title with no record after it is not a block.
                 if lines[i..]
                     .iter()
@@ -447,6 +457,7 @@ fn find_blocks(
                 i += 1;
             }
         }
+        let found = header.is_some();
         let searched = header.is_none() && !(k == 0 && options.skip_rows_declared);
         let header = header.or_else(|| {
             let mut i = start;
@@ -466,6 +477,19 @@ fn find_blocks(
             }
             (i < end).then_some(i)
         });
+        // A later block is one only when its header is found, or it opens with comment lines
+        // (GA4): otherwise its lines are rows of the block before (a row with one filled cell
+        // after a blank line), never dropped.
+        let block_like = k == 0 || found || is_comment(line_text(buf, lines[start]));
+        if !block_like || header.is_none() {
+            if k > 0
+                && let Some(last) = blocks.last_mut()
+            {
+                let last: &mut Block = last;
+                last.end = end;
+            }
+            continue;
+        }
         if let Some(header) = header {
             let likely = if searched {
                 let d = delimiter.unwrap_or_else(|| sniff(line_text(buf, lines[header])));
@@ -903,6 +927,10 @@ mod tests {
         let (csv, rest) = opened(text, &options(None, 64)).unwrap();
         assert_eq!(csv.headers.len(), 3);
         assert!(rest.ends_with("2026-11-02,2,c\n"));
+        // A row with one filled cell, or a one-word cell, after a blank line stays a row.
+        let text = b"Date,Likes,Note\n2026-11-01,1,x\n\n2026-11-02,,\n\n,,Reel\n2026-11-03,2,y\n";
+        let (_, rest) = opened(text, &options(None, 64)).unwrap();
+        assert!(rest.ends_with(",,Reel\n2026-11-03,2,y\n"), "{rest}");
     }
 
     #[test]
