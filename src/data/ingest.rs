@@ -373,6 +373,9 @@ impl<'a> Ingest<'a> {
 
     fn day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {
         let raw = record.cell(self.layout.date);
+        if let Some(anchor) = self.layout.yearless_anchor {
+            return self.anchored_day(anchor, record, line);
+        }
         if same_bytes(raw, &self.last_date.0) {
             return Ok(self.last_date.1);
         }
@@ -433,6 +436,44 @@ impl<'a> Ingest<'a> {
         let day = day_number(date);
         self.last_date = (raw.to_vec(), day);
         Ok(day)
+    }
+
+    /// A year-less date anchored by the row's export day (`Time`): the latest such day on or
+    /// before it; the export days themselves roll over like [`Self::yearless_day`].
+    #[inline(never)]
+    fn anchored_day(
+        &mut self,
+        anchor: usize,
+        record: &impl Row,
+        line: u64,
+    ) -> Result<Day, DataError> {
+        let bad = |this: &Self, col: usize, value: &str| {
+            this.cell_error(
+                col,
+                value,
+                line,
+                cells::CellError {
+                    message: "is not a month and a day".into(),
+                    help: Some("with `year:`, every date of the column is a month and a day (`February 28`)".into()),
+                },
+            )
+        };
+        let export = self.utf8(record, anchor, line)?;
+        let export_md = super::sniff::month_day(export).ok_or_else(|| bad(self, anchor, export))?;
+        let value = self.utf8(record, self.layout.date, line)?;
+        let md =
+            super::sniff::month_day(value).ok_or_else(|| bad(self, self.layout.date, value))?;
+        let (mut year, last) = self
+            .yearless
+            .unwrap_or((self.layout.year_start.unwrap_or(0), export_md));
+        if export_md < last {
+            year += 1;
+        }
+        self.yearless = Some((year, export_md));
+        let year = if md <= export_md { year } else { year - 1 };
+        let date =
+            super::sniff::in_year(md, year).ok_or_else(|| bad(self, self.layout.date, value))?;
+        Ok(day_number(date))
     }
 
     /// A GA4 offset (`0003` in `Nth day` or `Nth week`) → its first day.

@@ -95,8 +95,10 @@ pub struct FileLayout {
     pub(super) headers: Vec<String>,
     /// How this file's dates are read when it is not the plan's way (decided by `sniff.rs`).
     pub(super) dates: Option<DateFormat>,
-    /// Year-less dates: the year of the first row.
+    /// Year-less dates: the year of the first row (of the anchor column, when there is one).
     pub(super) year_start: Option<i16>,
+    /// Year-less dates anchored by an export-day column.
+    pub(super) yearless_anchor: Option<usize>,
     /// The date column holds offsets from a start date (GA4's `Nth day`, `Nth week`).
     pub(super) offset: Option<Offset>,
 }
@@ -269,6 +271,7 @@ pub fn resolve(
         headers: headers.to_vec(),
         dates: None,
         year_start: None,
+        yearless_anchor: None,
         offset: offsets.map(|(_, o)| o),
     })
 }

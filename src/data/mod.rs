@@ -400,6 +400,7 @@ fn load_source(
                 )?;
                 layout.dates = dates.format;
                 layout.year_start = dates.year_start;
+                layout.yearless_anchor = dates.anchor;
                 sniff::thousands_guard(body, csv.delimiter, &layout, plan, catalog, &display)?;
             } else if plan.source.year.is_some() {
                 return Err(DataError::at(

@@ -78,6 +78,9 @@ pub struct Preset {
     pub totals: Totals,
     /// A value column whose metric the file's title record names (Meta's daily series).
     pub titled: Option<Titled>,
+    /// For year-less dates with `year:`: the column holding the export day (year-less too),
+    /// which each date is the latest such day on or before (TikTok's `Content.csv`: `Time`).
+    pub yearless_anchor: Option<&'static str>,
 }
 
 /// A value column named by the title record before the header (`Facebook reach`, then
@@ -162,6 +165,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("facebook"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "instagram-posts",
@@ -184,6 +188,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("instagram"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "meta-videos",
@@ -205,6 +210,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("facebook"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "meta-daily",
@@ -221,6 +227,7 @@ pub const PRESETS: &[Preset] = &[
             column: "Primary",
             titles: META_DAILY_TITLES,
         }),
+        yearless_anchor: None,
     },
     Preset {
         id: "meta-ads",
@@ -234,6 +241,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("facebook"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "linkedin-content",
@@ -255,6 +263,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("linkedin"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "linkedin-followers",
@@ -268,6 +277,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("linkedin"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "x-content",
@@ -293,6 +303,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("x"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "tiktok-overview",
@@ -314,6 +325,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("tiktok"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "tiktok-followers",
@@ -333,6 +345,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("tiktok"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "youtube-table",
@@ -354,6 +367,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("youtube"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "x-account",
@@ -378,6 +392,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("x"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "tiktok-viewers",
@@ -391,6 +406,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("tiktok"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "tiktok-content",
@@ -414,6 +430,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("tiktok"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: Some("Time"),
     },
     Preset {
         id: "youtube-totals",
@@ -431,6 +448,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("youtube"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "youtube-chart",
@@ -448,6 +466,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("youtube"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "facebook-insights-legacy",
@@ -467,6 +486,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("facebook"),
         totals: Totals::Lifetime,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "ga4",
@@ -486,6 +506,7 @@ pub const PRESETS: &[Preset] = &[
         platform: Some("website"),
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "sprout-profile",
@@ -508,6 +529,7 @@ pub const PRESETS: &[Preset] = &[
         platform: None,
         totals: Totals::Daily,
         titled: None,
+        yearless_anchor: None,
     },
 ];
 

@@ -6,7 +6,7 @@
 
 use super::cells::{self, DateFormat};
 use super::error::DataError;
-use super::layout::{FileLayout, SourcePlan};
+use super::layout::{FileLayout, SourcePlan, normalize};
 use crate::catalog::{Catalog, Unit};
 
 /// What a file's date column needs, beyond the source's plan.
@@ -16,6 +16,9 @@ pub struct FileDates {
     pub format: Option<DateFormat>,
     /// Year-less dates: the year of the first row (later rows roll over at New Year).
     pub year_start: Option<i16>,
+    /// Year-less dates anchored by an export-day column: that column (its first row's year is
+    /// `year_start`).
+    pub anchor: Option<usize>,
 }
 
 /// The forms tried after the preset's format and ISO, in order. Day-first and month-first pairs
@@ -162,7 +165,7 @@ pub fn dates(
             if plan.source.year.is_none() {
                 return Ok(FileDates {
                     format: Some(with_format(plan, *first)),
-                    year_start: None,
+                    ..FileDates::default()
                 });
             }
         }
@@ -185,6 +188,25 @@ pub fn dates(
         )
         .help("add `year:` to the source: the year of the newest (last) row; earlier rows roll back a year at each New Year"));
     };
+    // An export day column (TikTok's `Content.csv`: `Time`) anchors the post dates: each is the
+    // latest such day on or before it. Its own years roll back like a daily series'.
+    let anchor = plan.preset.and_then(|p| p.yearless_anchor).and_then(|h| {
+        layout
+            .headers
+            .iter()
+            .position(|x| normalize(x) == normalize(h))
+    });
+    let (cells, column) = match anchor {
+        Some(col) => {
+            let anchors = date_cells(body, delimiter, col, plan, usize::MAX);
+            if anchors.is_empty() || anchors.iter().any(|(c, _)| month_day(c).is_none()) {
+                return Ok(FileDates::default());
+            }
+            (anchors, &layout.headers[col])
+        }
+        None => (cells, column),
+    };
+    let first_md = month_day(&cells[0].0).unwrap_or(first_md);
     let mut last = first_md;
     let mut crossings: i16 = 0;
     for (c, line) in &cells[1..] {
@@ -210,6 +232,7 @@ pub fn dates(
     Ok(FileDates {
         format: None,
         year_start: Some(year - crossings),
+        anchor,
     })
 }
 
