@@ -749,13 +749,13 @@ fn not_text(head: &[u8]) -> Option<NotText> {
     if head.starts_with(b"PK\x03\x04") {
         return Some(NotText {
             message: "this is a zip archive (an Excel .xlsx or OpenDocument .ods workbook?), not a CSV export",
-            help: "open it in a spreadsheet and save the sheet as CSV (UTF-8), or export CSV from the platform",
+            help: "a workbook is read when its name ends in .xlsx or .ods, or with `format: excel` on the source (`sheet:` picks the sheet)",
         });
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Some(NotText {
             message: "this is an old Excel workbook (.xls), not a CSV export",
-            help: "open it in a spreadsheet and save the sheet as CSV (UTF-8), or export CSV from the platform",
+            help: "a workbook is read when its name ends in .xls, or with `format: excel` on the source (`sheet:` picks the sheet)",
         });
     }
     if head.iter().take(8192).any(|b| *b == 0) {

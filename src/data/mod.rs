@@ -31,6 +31,7 @@ mod cells;
 mod chunks;
 mod csv_reader;
 mod error;
+mod excel;
 mod hashing;
 mod ingest;
 mod json_reader;
@@ -496,31 +497,19 @@ fn open(
     let source = plan.source;
     match format_of(path, source) {
         SourceFormat::Csv => {
-            let mut date_headers = plan.date_headers.clone();
-            date_headers.extend(["nth_day".to_string(), "nth_week".to_string()]);
-            date_headers.extend(source.date_column.as_deref().map(normalize));
-            let known_headers = plan
-                .columns
-                .iter()
-                .map(|c| c.header.clone())
-                .chain(catalog.ids().map(str::to_string))
-                .chain(
-                    plan.preset
-                        .and_then(|p| p.titled)
-                        .map(|t| normalize(t.column)),
-                )
-                .collect();
-            let options = csv_reader::CsvOptions {
-                delimiter: source.delimiter.map(delimiter_byte),
-                skip_rows: plan.skip_rows,
-                skip_rows_declared: source.skip_rows.is_some(),
-                date_headers,
-                known_headers,
-                block: source.block.clone(),
-                encoding: plan.encoding,
-                size,
-            };
+            let options = csv_options(plan, catalog, size);
             csv_reader::open(hasher.reader()?, display, &options).map(Opened::Csv)
+        }
+        SourceFormat::Excel => {
+            let bytes = hasher.read_all()?;
+            let csv = match excel::sheet_as_csv(bytes, display, source.sheet.as_deref())? {
+                excel::Sheet::Csv(csv) => csv,
+                // Not a workbook after all (a CSV or an HTML table named `.xls`): read as text,
+                // which says what it is.
+                excel::Sheet::NotAWorkbook(bytes) => bytes,
+            };
+            let options = csv_options(plan, catalog, csv.len() as u64);
+            csv_reader::open(std::io::Cursor::new(csv), display, &options).map(Opened::Csv)
         }
         SourceFormat::Json => {
             json_reader::read_array(&hasher.read_all()?, display).map(Opened::Json)
@@ -582,6 +571,35 @@ fn titled_value(
     Ok(())
 }
 
+/// What the CSV reader needs from the source: the hints for finding its header row.
+fn csv_options(plan: &SourcePlan, catalog: &Catalog, size: u64) -> csv_reader::CsvOptions {
+    let source = plan.source;
+    let mut date_headers = plan.date_headers.clone();
+    date_headers.extend(["nth_day".to_string(), "nth_week".to_string()]);
+    date_headers.extend(source.date_column.as_deref().map(normalize));
+    let known_headers = plan
+        .columns
+        .iter()
+        .map(|c| c.header.clone())
+        .chain(catalog.ids().map(str::to_string))
+        .chain(
+            plan.preset
+                .and_then(|p| p.titled)
+                .map(|t| normalize(t.column)),
+        )
+        .collect();
+    csv_reader::CsvOptions {
+        delimiter: source.delimiter.map(delimiter_byte),
+        skip_rows: plan.skip_rows,
+        skip_rows_declared: source.skip_rows.is_some(),
+        date_headers,
+        known_headers,
+        block: source.block.clone(),
+        encoding: plan.encoding,
+        size,
+    }
+}
+
 fn format_of(path: &Path, source: &Source) -> SourceFormat {
     if let Some(f) = source.format {
         return f;
@@ -594,6 +612,7 @@ fn format_of(path: &Path, source: &Source) -> SourceFormat {
     {
         Some("json") => SourceFormat::Json,
         Some("ndjson" | "jsonl") => SourceFormat::Ndjson,
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => SourceFormat::Excel,
         _ => SourceFormat::Csv,
     }
 }

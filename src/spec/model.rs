@@ -200,6 +200,9 @@ pub struct Source {
     /// earlier row is the latest such day on or before the row after it.
     #[serde(default)]
     pub year: Option<i16>,
+    /// Which sheet of a workbook to read (default: the first).
+    #[serde(default)]
+    pub sheet: Option<String>,
 }
 
 /// Data file formats.
@@ -213,6 +216,8 @@ pub enum SourceFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// A spreadsheet workbook: `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` (one sheet is read).
+    Excel,
 }
 
 /// Table layouts.
