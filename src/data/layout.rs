@@ -185,6 +185,17 @@ pub fn resolve(
     let date = match &plan.source.date_column {
         Some(name) => find(name).ok_or_else(|| missing("the date column", name, "date_column"))?,
         None if offsets.is_some() => offsets.map_or(0, |(c, _)| c),
+        None if start_date.is_some() && !plan.date_headers.iter().any(|h| find(h).is_some()) => {
+            return Err(DataError::at(
+                display,
+                None,
+                format!(
+                    "this table of {display} has no date column: its rows are totals for the whole range of its `# Start date:` … `# End date:`"
+                ),
+            )
+            .help("goalpost places values on days, so such a table cannot answer a goal; export the report with the Date dimension (or pick a table with `Nth day`/`Nth week` using `block:`)")
+            .declared_at(pointer.clone()));
+        }
         None => plan
             .date_headers
             .iter()
