@@ -477,10 +477,10 @@ fn find_blocks(
             }
             (i < end).then_some(i)
         });
-        // A later block is one only when its header is found, or it opens with comment lines
-        // (GA4): otherwise its lines are rows of the block before (a row with one filled cell
-        // after a blank line), never dropped.
-        let block_like = k == 0 || found || is_comment(line_text(buf, lines[start]));
+        // A later block is one only when its header is found (it holds a date column, or mostly
+        // known headers): otherwise its lines are rows of the block before (a row with one
+        // filled cell, or a `#` note, after a blank line), never dropped.
+        let block_like = k == 0 || found;
         if !block_like || header.is_none() {
             if k > 0
                 && let Some(last) = blocks.last_mut()
@@ -928,9 +928,12 @@ mod tests {
         assert_eq!(csv.headers.len(), 3);
         assert!(rest.ends_with("2026-11-02,2,c\n"));
         // A row with one filled cell, or a one-word cell, after a blank line stays a row.
-        let text = b"Date,Likes,Note\n2026-11-01,1,x\n\n2026-11-02,,\n\n,,Reel\n2026-11-03,2,y\n";
+        let text = b"Date,Likes,Note\n2026-11-01,1,x\n\n2026-11-02,,\n\n,,Reel\n2026-11-03,2,y\n\n# week 2\n2026-11-09,4,z\n";
         let (_, rest) = opened(text, &options(None, 64)).unwrap();
-        assert!(rest.ends_with(",,Reel\n2026-11-03,2,y\n"), "{rest}");
+        assert!(
+            rest.ends_with(",,Reel\n2026-11-03,2,y\n\n# week 2\n2026-11-09,4,z\n"),
+            "{rest}"
+        );
     }
 
     #[test]
