@@ -326,3 +326,32 @@ pub fn thousands_guard(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::layout::Offset;
+
+    #[test]
+    fn month_and_day_without_a_year() {
+        assert_eq!(month_day("February 28"), Some((2, 28)));
+        assert_eq!(month_day("Feb 1"), Some((2, 1)));
+        assert_eq!(month_day("28 February"), Some((2, 28)));
+        assert_eq!(month_day("2026-02-28"), None);
+        assert_eq!(month_day("Feb 28, 2026"), None);
+        assert_eq!(in_year((2, 29), 2025), None);
+    }
+
+    #[test]
+    fn ga4_offsets_date_their_rows() {
+        let start = jiff::civil::date(2025, 1, 1); // a Wednesday
+        let day = |o: Offset, n| o.day(n).unwrap().to_string();
+        assert_eq!(day(Offset::Days(start), 0), "2025-01-01");
+        assert_eq!(day(Offset::Days(start), 334), "2025-12-01");
+        assert_eq!(day(Offset::Weeks(start), 0), "2025-01-01");
+        assert_eq!(day(Offset::Weeks(start), 1), "2025-01-05");
+        assert_eq!(day(Offset::Weeks(start), 14), "2025-04-06");
+        let sunday = jiff::civil::date(2025, 1, 5);
+        assert_eq!(day(Offset::Weeks(sunday), 1), "2025-01-12");
+    }
+}
