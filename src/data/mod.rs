@@ -1,6 +1,7 @@
-//! Stage 3 of the pipeline: read every declared source once — CSV, JSON or NDJSON, one file or a
-//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources"), and
-//! answer evaluation's questions about them: which series a goal selects, and their sums.
+//! Stage 3 of the pipeline: read every declared source once — CSV, a workbook's sheet, JSON or
+//! NDJSON, one file or a glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md
+//! "Reading sources"), and answer evaluation's questions about them: which series a goal
+//! selects, and their sums.
 //!
 //! The files, in the order data flows through them:
 //!
@@ -11,7 +12,9 @@
 //! | `layout.rs` | one file's headers resolved against the plan: which column is the date, platform, account, each metric and dimension |
 //! | `hashing.rs` | SHA-256 and size of every export, computed as it is read |
 //! | `error.rs` | [`DataError`]: a problem located in an export or in the source's declaration |
-//! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, `sep=`, preamble, delimiter sniffing) and parsing one chunk of records |
+//! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, encodings, `sep=`, Excel-wrapped records, the header row found, blocks and `block:`, delimiter sniffing) and parsing one chunk of records |
+//! | `excel.rs` | workbooks (`.xlsx`, `.xls`, `.ods`) through calamine: one sheet (`sheet:`) as CSV text for `csv_reader.rs` |
+//! | `sniff.rs` | decided once per file: the form of its dates, the years of year-less dates (`year:`), the thousands-separator guard |
 //! | `chunks.rs` | cutting a CSV stream into chunks that end on record boundaries (quote-aware) |
 //! | `pipeline.rs` | the threads of one CSV file: the reading thread, the parser threads, the chunk channel, the in-order merge |
 //! | `scan.rs` | the byte scanner: the SSE2 splitter and the byte fast paths for numbers, dates and key comparisons |
