@@ -850,7 +850,7 @@ fn parse_header(
                 .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
                 .map_err(|_| {
                     DataError::at(display, Some(line_no), "the header row is not UTF-8 text").help(
-                        "is this a CSV export? Save it as UTF-8 (or UTF-16 with a byte-order mark)",
+                        "is this a CSV export? Name its encoding with `encoding:` (`windows-1252`, `windows-1251`, …), or save it as UTF-8",
                     )
                 })
         })
