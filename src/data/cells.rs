@@ -52,7 +52,7 @@ pub fn is_missing(text: &str) -> bool {
     let t = text.trim();
     t.is_empty()
         || matches!(t, "-" | "–" | "—" | "--")
-        || ["n/a", "na", "null", "none", "nan", "#n/a"]
+        || ["n/a", "na", "null", "none", "nan", "#n/a", "undefined"]
             .iter()
             .any(|m| t.eq_ignore_ascii_case(m))
 }
@@ -233,15 +233,37 @@ fn parse_default(text: &str, format: &DateFormat) -> Result<CivilDate, CellError
         return text.parse().map_err(|_| not_a_date(text));
     }
     if b.len() > 10 && (b[10] == b'T' || b[10] == b' ') {
-        return parse_datetime(text, format);
+        return parse_datetime(text, format).or_else(|e| {
+            // `2016-11-26 5:8:54`: a naive time jiff does not read (unpadded fields) is read
+            // for its date part, which is the day written.
+            let time = text[11..].trim();
+            if b[10] == b' ' && time.bytes().all(|c| c.is_ascii_digit() || c == b':') {
+                text[..10].parse().map_err(|_| e)
+            } else {
+                Err(e)
+            }
+        });
     }
     Err(not_a_date(text))
+}
+
+/// `… 18:50 +0000` → `…T18:50+00:00`: an offset without its colon after a space, as X writes it.
+fn colon_offset(text: &str) -> Option<String> {
+    let (body, offset) = text.rsplit_once(' ')?;
+    let o = offset.as_bytes();
+    if o.len() == 5 && matches!(o[0], b'+' | b'-') && o[1..].iter().all(u8::is_ascii_digit) {
+        Some(format!("{body}{}:{}", &offset[..3], &offset[3..]))
+    } else {
+        None
+    }
 }
 
 /// An ISO date-time: with `Z` or an offset it is an instant; without, a wall-clock time in the
 /// source's zone. Either way it lands on the goal file's calendar.
 fn parse_datetime(text: &str, format: &DateFormat) -> Result<CivilDate, CellError> {
-    let normalized = text.replacen(' ', "T", 1);
+    let normalized = colon_offset(text)
+        .unwrap_or_else(|| text.to_string())
+        .replacen(' ', "T", 1);
     if let Ok(ts) = normalized.parse::<jiff::Timestamp>() {
         return Ok(ts.to_zoned_datetime(format.file_tz.clone()).date());
     }
@@ -255,7 +277,15 @@ fn to_file_day(dt: jiff::civil::DateTime, format: &DateFormat) -> Option<CivilDa
 }
 
 fn parse_with_format(text: &str, f: &str, format: &DateFormat) -> Result<CivilDate, CellError> {
-    let tm = jiff::fmt::strtime::parse(f, text).map_err(|_| {
+    let tm = jiff::fmt::strtime::parse(f, text).or_else(|e| {
+        // A date format meets a date-time (`10/1/2015 21:00`, `2025/10/31 18:19:10`): the date
+        // part is the day written.
+        match date_part(text) {
+            Some(date) if !f.contains("%H") => jiff::fmt::strtime::parse(f, date),
+            _ => Err(e),
+        }
+    });
+    let tm = tm.map_err(|_| {
         CellError::new(format!("does not match `date_format: \"{f}\"`"))
             .help("fix the cell, or `date_format:` in the source (strftime, e.g. `%d-%m-%Y`)")
     })?;
@@ -269,6 +299,18 @@ fn parse_with_format(text: &str, f: &str, format: &DateFormat) -> Result<CivilDa
         CellError::new(format!("is not a date: {e}"))
             .help("fix the cell, or `date_format:` in the source")
     })
+}
+
+/// The text before the first word holding a `:` (a time), when there is one.
+fn date_part(text: &str) -> Option<&str> {
+    let mut end = 0;
+    for word in text.split(' ') {
+        if word.contains(':') {
+            return (end > 0).then(|| text[..end].trim_end());
+        }
+        end += word.len() + 1;
+    }
+    None
 }
 
 fn not_a_date(text: &str) -> CellError {
@@ -301,7 +343,18 @@ mod tests {
         assert_eq!(n("12 345", POINT), Some(12_345.0));
         assert_eq!(n("-7", POINT), Some(-7.0));
         assert_eq!(n("1.5e3", POINT), Some(1500.0));
-        for missing in ["", " ", "-", "N/A", "n/a", "null", "–"] {
+        for missing in [
+            "",
+            " ",
+            "-",
+            "N/A",
+            "n/a",
+            "null",
+            "–",
+            "undefined",
+            "NAN",
+            "--",
+        ] {
             assert_eq!(n(missing, POINT), None, "{missing:?}");
         }
     }
@@ -345,6 +398,14 @@ mod tests {
         assert_eq!(
             d("09/28/2026 18:12", &fmt(Some("%m/%d/%Y %H:%M"))),
             "2026-09-28"
+        );
+        assert_eq!(d("2016-12-23 18:50 +0000", &iso), "2016-12-23");
+        assert_eq!(d("2016-12-31 23:30 -0100", &iso), "2017-01-01");
+        assert_eq!(d("2016-11-26 5:8:54", &iso), "2016-11-26");
+        assert_eq!(d("10/1/2015 21:00", &fmt(Some("%m/%d/%Y"))), "2015-10-01");
+        assert_eq!(
+            d("2025/10/31 18:19:10", &fmt(Some("%Y/%m/%d"))),
+            "2025-10-31"
         );
         assert!(parse_date("2026-13-45", &iso).is_err());
         assert!(parse_date("Lifetime", &iso).is_err());

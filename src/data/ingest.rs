@@ -34,6 +34,10 @@ pub struct Counts {
     pub skipped: u64,
     /// Total rows dropped.
     pub totals: u64,
+    /// Rows holding values but no date (left out: they cannot be placed in a window).
+    pub undated: u64,
+    /// The line of the first of them.
+    pub first_undated: Option<u64>,
 }
 
 impl Counts {
@@ -41,6 +45,8 @@ impl Counts {
         self.rows += other.rows;
         self.skipped += other.skipped;
         self.totals += other.totals;
+        self.undated += other.undated;
+        self.first_undated = self.first_undated.or(other.first_undated);
     }
 }
 
@@ -86,6 +92,7 @@ impl Batch {
         if let Some(e) = self.error.as_mut() {
             e.line = e.line.map(|l| l + offset);
         }
+        self.counts.first_undated = self.counts.first_undated.map(|l| l + offset);
     }
 
     fn see(&mut self, day: Day) {
@@ -169,6 +176,8 @@ pub struct Ingest<'a> {
     new_keys: Vec<SeriesKey>,
     /// Local ids handed out.
     next_key: u32,
+    /// Year-less dates: the year and month-day of the last row.
+    yearless: Option<(i16, (i8, i8))>,
 }
 
 impl<'a> Ingest<'a> {
@@ -206,6 +215,7 @@ impl<'a> Ingest<'a> {
             last_key: None,
             new_keys: Vec::new(),
             next_key: 0,
+            yearless: None,
         }
     }
 
@@ -217,9 +227,20 @@ impl<'a> Ingest<'a> {
             Ok(()) => true,
             Err(e) => {
                 batch.values.truncate(mark);
-                if self.plan.source.on_error == Some(OnError::Skip) {
+                let again = self.repeats_header(record);
+                if self.plan.source.on_error == Some(OnError::Skip) && !again {
                     batch.counts.skipped += 1;
                     true
+                } else if again {
+                    batch.error = Some(
+                        DataError::at(
+                            self.display,
+                            Some(line),
+                            "this line repeats the header: another block of the export begins here",
+                        )
+                        .help("a source reads one block: split the file, or name the block with `block:` (files up to 8 MiB are split into blocks)"),
+                    );
+                    false
                 } else {
                     batch.error = Some(e);
                     false
@@ -249,6 +270,7 @@ impl<'a> Ingest<'a> {
             return Ok(());
         }
         if date_raw.trim_ascii().is_empty() {
+            self.undated(batch, record, line);
             return Ok(());
         }
         let day = self.day(record, line)?;
@@ -292,6 +314,34 @@ impl<'a> Ingest<'a> {
         Ok(())
     }
 
+    /// Whether a row that failed is the header again: a second block of a file too large to be
+    /// split into blocks (`csv_reader::IN_MEMORY`). It stops the read even with
+    /// `on_error: skip`, which must never merge two blocks. Only failed rows are looked at.
+    #[inline(never)]
+    fn repeats_header(&self, record: &impl Row) -> bool {
+        let headers = &self.layout.headers;
+        record.width() == headers.len()
+            && (0..headers.len())
+                .all(|i| std::str::from_utf8(record.cell(i)).is_ok_and(|c| c.trim() == headers[i]))
+    }
+
+    /// A row without a date: counted when a metric cell of it holds a value (YouTube's unlisted
+    /// videos), so that the report can say rows were left out; a blank row is not counted.
+    #[inline(never)]
+    fn undated(&self, batch: &mut Batch, record: &impl Row, line: u64) {
+        let valued = self.layout.metrics.iter().any(|(col, _, _, _)| {
+            let cell = record.cell(*col);
+            // A number: a description row under the header (text in every cell) is no row.
+            std::str::from_utf8(cell).is_ok_and(|t| {
+                cells::parse_number(t, self.plan.number, None).is_ok_and(|v| v.is_some())
+            })
+        });
+        if valued {
+            batch.counts.undated += 1;
+            batch.counts.first_undated = batch.counts.first_undated.or(Some(line));
+        }
+    }
+
     fn check_width(&self, record: &impl Row, line: u64) -> Result<(), DataError> {
         let width = self.layout.headers.len();
         if record.width() > width
@@ -323,10 +373,20 @@ impl<'a> Ingest<'a> {
 
     fn day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {
         let raw = record.cell(self.layout.date);
+        if let Some(anchor) = self.layout.yearless_anchor {
+            return self.anchored_day(anchor, record, line);
+        }
         if same_bytes(raw, &self.last_date.0) {
             return Ok(self.last_date.1);
         }
-        let fast = match self.plan.dates.strftime {
+        if self.layout.year_start.is_some() {
+            return self.yearless_day(record, line);
+        }
+        if let Some(offset) = self.layout.offset {
+            return self.offset_day(offset, record, line);
+        }
+        let dates = self.layout.dates.as_ref().unwrap_or(&self.plan.dates);
+        let fast = match dates.strftime {
             None => scan::iso_date(raw),
             Some(_) => None,
         };
@@ -334,10 +394,115 @@ impl<'a> Ingest<'a> {
             Some(date) => date,
             None => {
                 let value = self.utf8(record, self.layout.date, line)?;
-                cells::parse_date(value, &self.plan.dates)
+                cells::parse_date(value, dates)
                     .map_err(|e| self.cell_error(self.layout.date, value, line, e))?
             }
         };
+        let day = day_number(date);
+        self.last_date = (raw.to_vec(), day);
+        Ok(day)
+    }
+
+    /// A year-less date (`February 28`): in the year of the row before, or the next year when
+    /// the month and day go back (New Year). The file is read on one thread in order.
+    #[inline(never)]
+    fn yearless_day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {
+        let raw = record.cell(self.layout.date);
+        let value = self.utf8(record, self.layout.date, line)?;
+        let bad = |message: &str| {
+            self.cell_error(
+                self.layout.date,
+                value,
+                line,
+                cells::CellError {
+                    message: message.to_string(),
+                    help: Some(
+                        "with `year:`, every date of the column is a month and a day (`February 28`)"
+                            .into(),
+                    ),
+                },
+            )
+        };
+        let md = super::sniff::month_day(value).ok_or_else(|| bad("is not a month and a day"))?;
+        let (mut year, last) = self
+            .yearless
+            .unwrap_or((self.layout.year_start.unwrap_or(0), md));
+        if md < last {
+            year += 1;
+        }
+        let date =
+            super::sniff::in_year(md, year).ok_or_else(|| bad("is not a day of that year"))?;
+        self.yearless = Some((year, md));
+        let day = day_number(date);
+        self.last_date = (raw.to_vec(), day);
+        Ok(day)
+    }
+
+    /// A year-less date anchored by the row's export day (`Time`): the latest such day on or
+    /// before it; the export days themselves roll over like [`Self::yearless_day`].
+    #[inline(never)]
+    fn anchored_day(
+        &mut self,
+        anchor: usize,
+        record: &impl Row,
+        line: u64,
+    ) -> Result<Day, DataError> {
+        let bad = |this: &Self, col: usize, value: &str| {
+            this.cell_error(
+                col,
+                value,
+                line,
+                cells::CellError {
+                    message: "is not a month and a day".into(),
+                    help: Some("with `year:`, every date of the column is a month and a day (`February 28`)".into()),
+                },
+            )
+        };
+        let export = self.utf8(record, anchor, line)?;
+        let export_md = super::sniff::month_day(export).ok_or_else(|| bad(self, anchor, export))?;
+        let value = self.utf8(record, self.layout.date, line)?;
+        let md =
+            super::sniff::month_day(value).ok_or_else(|| bad(self, self.layout.date, value))?;
+        let (mut year, last) = self
+            .yearless
+            .unwrap_or((self.layout.year_start.unwrap_or(0), export_md));
+        if export_md < last {
+            year += 1;
+        }
+        self.yearless = Some((year, export_md));
+        let year = if md <= export_md { year } else { year - 1 };
+        let date =
+            super::sniff::in_year(md, year).ok_or_else(|| bad(self, self.layout.date, value))?;
+        Ok(day_number(date))
+    }
+
+    /// A GA4 offset (`0003` in `Nth day` or `Nth week`) → its first day.
+    #[inline(never)]
+    fn offset_day(
+        &mut self,
+        offset: super::layout::Offset,
+        record: &impl Row,
+        line: u64,
+    ) -> Result<Day, DataError> {
+        let raw = record.cell(self.layout.date);
+        let value = self.utf8(record, self.layout.date, line)?;
+        let date = value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=100_000).contains(n))
+            .and_then(|n| offset.day(n))
+            .ok_or_else(|| {
+                self.cell_error(
+                    self.layout.date,
+                    value,
+                    line,
+                    cells::CellError {
+                        message: "is not an offset (`0000`, `0001`, …)".into(),
+                        help: None,
+                    },
+                )
+            })?;
         let day = day_number(date);
         self.last_date = (raw.to_vec(), day);
         Ok(day)

@@ -75,6 +75,10 @@ pub struct SourcePlan<'a> {
     pub number: NumberFormat,
     /// Date format.
     pub dates: DateFormat,
+    /// The preset, when the source names one.
+    pub preset: Option<&'static super::presets::Preset>,
+    /// `encoding:`, resolved.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// One export's columns resolved against a [`SourcePlan`].
@@ -89,6 +93,40 @@ pub struct FileLayout {
     /// Per table dimension: its column in this file.
     pub(super) dims: Vec<Option<usize>>,
     pub(super) headers: Vec<String>,
+    /// How this file's dates are read when it is not the plan's way (decided by `sniff.rs`).
+    pub(super) dates: Option<DateFormat>,
+    /// Year-less dates: the year of the first row (of the anchor column, when there is one).
+    pub(super) year_start: Option<i16>,
+    /// Year-less dates anchored by an export-day column.
+    pub(super) yearless_anchor: Option<usize>,
+    /// The date column holds offsets from a start date (GA4's `Nth day`, `Nth week`).
+    pub(super) offset: Option<Offset>,
+}
+
+/// How a GA4 offset column dates its rows.
+#[derive(Debug, Clone, Copy)]
+pub enum Offset {
+    /// `Nth day` N: the start date + N days.
+    Days(jiff::civil::Date),
+    /// `Nth week` N: GA4 weeks run Sunday–Saturday; week 0 is the partial week holding the
+    /// start date (dated by the start date), week N ≥ 1 starts on the Sunday N weeks after the
+    /// Sunday on or before the start date.
+    Weeks(jiff::civil::Date),
+}
+
+impl Offset {
+    /// The first day of row `n`.
+    pub fn day(self, n: i64) -> Option<jiff::civil::Date> {
+        use jiff::ToSpan;
+        match self {
+            Offset::Days(start) => start.checked_add(n.days()).ok(),
+            Offset::Weeks(start) if n == 0 => Some(start),
+            Offset::Weeks(start) => {
+                let back = i64::from(start.weekday().to_sunday_zero_offset());
+                start.checked_add((7 * n - back).days()).ok()
+            }
+        }
+    }
 }
 
 impl FileLayout {
@@ -109,9 +147,21 @@ pub fn resolve(
     catalog: &Catalog,
     dims: &[String],
     display: &str,
+    start_date: Option<jiff::civil::Date>,
 ) -> Result<FileLayout, DataError> {
     let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let find = |name: &str| normalized.iter().position(|h| *h == normalize(name));
+    // GA4's `Nth day` / `Nth week`: offsets from the block's `# Start date:`, when the file
+    // has no date column of its own.
+    let offsets = start_date.and_then(|start| {
+        if plan.source.date_column.is_some() || plan.date_headers.iter().any(|h| find(h).is_some())
+        {
+            return None;
+        }
+        find("nth_day")
+            .map(|c| (c, Offset::Days(start)))
+            .or_else(|| find("nth_week").map(|c| (c, Offset::Weeks(start))))
+    });
     let pointer = format!("/sources/{}", plan.id);
     let missing = |what: &str, name: &str, key: &str| {
         DataError::at(
@@ -125,15 +175,27 @@ pub fn resolve(
             |near| {
                 format!(
                     "did you mean {near}? The headers are {}",
-                    quote_list(headers)
+                    capped_list(headers)
                 )
             },
-            &format!("the headers are {}", quote_list(headers)),
+            &format!("the headers are {}", capped_list(headers)),
         ))
         .declared_at(push_pointer(&pointer, key))
     };
     let date = match &plan.source.date_column {
         Some(name) => find(name).ok_or_else(|| missing("the date column", name, "date_column"))?,
+        None if offsets.is_some() => offsets.map_or(0, |(c, _)| c),
+        None if start_date.is_some() && !plan.date_headers.iter().any(|h| find(h).is_some()) => {
+            return Err(DataError::at(
+                display,
+                None,
+                format!(
+                    "this table of {display} has no date column: its rows are totals for the whole range of its `# Start date:` … `# End date:`"
+                ),
+            )
+            .help("goalpost places values on days, so such a table cannot answer a goal; export the report with the Date dimension (or pick a table with `Nth day`/`Nth week` using `block:`)")
+            .declared_at(pointer.clone()));
+        }
         None => plan
             .date_headers
             .iter()
@@ -142,7 +204,7 @@ pub fn resolve(
                 DataError::at(display, Some(1), format!("{display} has no `date` column"))
                     .help(format!(
                         "name the date column with `date_column:`; the headers are {}",
-                        quote_list(headers)
+                        capped_list(headers)
                     ))
                     .declared_at(pointer.clone())
             })?,
@@ -218,7 +280,24 @@ pub fn resolve(
         long,
         dims,
         headers: headers.to_vec(),
+        dates: None,
+        year_start: None,
+        yearless_anchor: None,
+        offset: offsets.map(|(_, o)| o),
     })
+}
+
+/// At most [`LISTED`] headers quoted, then how many more (an export may have 200 columns).
+pub fn capped_list(headers: &[String]) -> String {
+    const LISTED: usize = 12;
+    if headers.len() <= LISTED {
+        return quote_list(headers);
+    }
+    format!(
+        "{} and {} more",
+        quote_list(&headers[..LISTED]),
+        headers.len() - LISTED
+    )
 }
 
 fn column_of(field: &Field) -> Option<usize> {

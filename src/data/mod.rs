@@ -1,6 +1,7 @@
-//! Stage 3 of the pipeline: read every declared source once — CSV, JSON or NDJSON, one file or a
-//! glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md "Reading sources"), and
-//! answer evaluation's questions about them: which series a goal selects, and their sums.
+//! Stage 3 of the pipeline: read every declared source once — CSV, a workbook's sheet, JSON or
+//! NDJSON, one file or a glob — into per-series daily tables (SPEC §3.1, docs/evaluation.md
+//! "Reading sources"), and answer evaluation's questions about them: which series a goal
+//! selects, and their sums.
 //!
 //! The files, in the order data flows through them:
 //!
@@ -11,7 +12,9 @@
 //! | `layout.rs` | one file's headers resolved against the plan: which column is the date, platform, account, each metric and dimension |
 //! | `hashing.rs` | SHA-256 and size of every export, computed as it is read |
 //! | `error.rs` | [`DataError`]: a problem located in an export or in the source's declaration |
-//! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, `sep=`, preamble, delimiter sniffing) and parsing one chunk of records |
+//! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, encodings, `sep=`, Excel-wrapped records, the header row found, blocks and `block:`, delimiter sniffing) and parsing one chunk of records |
+//! | `excel.rs` | workbooks (`.xlsx`, `.xls`, `.ods`) through calamine: one sheet (`sheet:`) as CSV text for `csv_reader.rs` |
+//! | `sniff.rs` | decided once per file: the form of its dates, the years of year-less dates (`year:`), the thousands-separator guard |
 //! | `chunks.rs` | cutting a CSV stream into chunks that end on record boundaries (quote-aware) |
 //! | `pipeline.rs` | the threads of one CSV file: the reading thread, the parser threads, the chunk channel, the in-order merge |
 //! | `scan.rs` | the byte scanner: the SSE2 splitter and the byte fast paths for numbers, dates and key comparisons |
@@ -31,6 +34,7 @@ mod cells;
 mod chunks;
 mod csv_reader;
 mod error;
+mod excel;
 mod hashing;
 mod ingest;
 mod json_reader;
@@ -41,6 +45,7 @@ mod progress;
 mod rollup;
 mod scan;
 mod select;
+mod sniff;
 mod sums;
 pub mod table;
 
@@ -97,6 +102,14 @@ pub struct LoadedSource {
     pub skipped_rows: u64,
     /// Total rows dropped.
     pub total_rows: u64,
+    /// Rows that hold values but no date (YouTube's unlisted videos): left out, since they
+    /// cannot be placed in a window. The report warns with the count.
+    pub undated_rows: u64,
+    /// Where the first of them is: the file (as shown) and its line.
+    pub first_undated: Option<(String, u64)>,
+    /// How the source's files were read where goalpost had to guess (an encoding): one
+    /// sentence each, for the report to show as source-level warnings.
+    pub notes: Vec<String>,
 }
 
 impl LoadedSource {
@@ -286,7 +299,8 @@ fn plan<'a>(
                     header,
                     metric: c.metric.to_string(),
                     scale: c.scale,
-                    rank: Some(rank),
+                    // A column that adds to the others is never an alternative to them.
+                    rank: (!c.adds).then_some(rank),
                 });
             }
         }
@@ -300,6 +314,20 @@ fn plan<'a>(
         }
         totals = totals.or(Some(p.totals));
     }
+    let encoding = match &source.encoding {
+        Some(label) => Some(
+            encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                DataError::at(
+                    &source.path,
+                    None,
+                    format!("`{label}` is not a text encoding goalpost knows"),
+                )
+                .help("use a WHATWG encoding label: `utf-8`, `utf-16le`, `windows-1252`, `windows-1250`, `windows-1251`, `iso-8859-2`, …")
+                .declared_at(format!("/sources/{id}/encoding"))
+            })?,
+        ),
+        None => None,
+    };
     let source_tz = match &source.timezone {
         Some(name) => TimeZone::get(name).map_err(|_| {
             DataError::at(
@@ -334,6 +362,8 @@ fn plan<'a>(
             source_tz,
             file_tz: file_tz.clone(),
         },
+        preset,
+        encoding,
     })
 }
 
@@ -364,12 +394,61 @@ fn load_source(
     // Phase 1: open every file and resolve its columns, so the table's metric slots are known
     // before the first row is stored.
     let mut opened = Vec::new();
+    let mut notes = Vec::new();
     for path in files {
         let display = path.display().to_string();
         let mut hasher = hashing::Hashing::open(path, &display)?;
-        let file = open(path, &display, plan, &mut hasher)?;
-        let layout = layout::resolve(plan, file.headers(), catalog, &needs.dims, &display)?;
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+        let file = open(path, &display, plan, catalog, bytes, &mut hasher)?;
+        let start_date = match &file {
+            Opened::Csv(csv) => csv.start_date,
+            Opened::Json(_) => None,
+        };
+        let mut layout = layout::resolve(
+            plan,
+            file.headers(),
+            catalog,
+            &needs.dims,
+            &display,
+            start_date,
+        )
+        .map_err(|mut e| {
+            if let Opened::Csv(csv) = &file
+                && let Some((line, skip)) = csv.likely_header
+            {
+                let before = e.detail.help.take().unwrap_or_default();
+                e.detail.help = Some(format!(
+                    "{before}{}line {line} looks like the header row: add `skip_rows: {skip}` to the source if it is",
+                    if before.is_empty() { "" } else { "; " }
+                ));
+            }
+            e
+        })?;
+        if let Opened::Csv(csv) = &file {
+            titled_value(plan, csv, &mut layout, catalog, &display)?;
+            if let Some(body) = &csv.body {
+                let dates = sniff::dates(
+                    body,
+                    csv.delimiter,
+                    &layout,
+                    plan,
+                    &display,
+                    csv.line_offset,
+                )?;
+                layout.dates = dates.format;
+                layout.year_start = dates.year_start;
+                layout.yearless_anchor = dates.anchor;
+                sniff::thousands_guard(body, csv.delimiter, &layout, plan, catalog, &display)?;
+            } else if plan.source.year.is_some() {
+                return Err(DataError::at(
+                    &display,
+                    None,
+                    "`year:` reads year-less dates of exports up to 8 MiB; this one is larger",
+                )
+                .help("split the export, or write its dates with a year"));
+            }
+            notes.extend(csv.notes.iter().cloned());
+        }
         opened.push((display, hasher, file, layout, bytes));
     }
     let mut provides: Vec<String> = Vec::new();
@@ -393,12 +472,17 @@ fn load_source(
         .collect();
     // Phase 2: stream the rows.
     let mut counts = Counts::default();
+    let mut first_undated = None;
     let mut shown = Vec::new();
     for (display, hasher, file, layout, bytes) in opened {
         let c = read_rows(plan, &layout, catalog, &display, file, &mut table, bytes)?;
         counts.rows += c.rows;
         counts.skipped += c.skipped;
         counts.totals += c.totals;
+        if first_undated.is_none() {
+            first_undated = c.first_undated.map(|l| (display.clone(), l));
+        }
+        counts.undated += c.undated;
         inputs.push(hasher.finish()?);
         shown.push(display);
     }
@@ -415,6 +499,9 @@ fn load_source(
         rows: counts.rows,
         skipped_rows: counts.skipped,
         total_rows: counts.totals,
+        undated_rows: counts.undated,
+        first_undated,
+        notes,
     })
 }
 
@@ -439,16 +526,26 @@ fn open(
     path: &Path,
     display: &str,
     plan: &SourcePlan,
+    catalog: &Catalog,
+    size: u64,
     hasher: &mut hashing::Hashing,
 ) -> Result<Opened, DataError> {
     let source = plan.source;
     match format_of(path, source) {
         SourceFormat::Csv => {
-            let options = csv_reader::CsvOptions {
-                delimiter: source.delimiter.map(delimiter_byte),
-                skip_rows: plan.skip_rows,
+            let options = csv_options(plan, catalog, size);
+            csv_reader::open(hasher.reader()?, display, &options).map(Opened::Csv)
+        }
+        SourceFormat::Excel => {
+            let bytes = hasher.read_all()?;
+            let csv = match excel::sheet_as_csv(bytes, display, source.sheet.as_deref())? {
+                excel::Sheet::Csv(csv) => csv,
+                // Not a workbook after all (a CSV or an HTML table named `.xls`): read as text,
+                // which says what it is.
+                excel::Sheet::NotAWorkbook(bytes) => bytes,
             };
-            csv_reader::open(hasher.reader()?, display, options).map(Opened::Csv)
+            let options = csv_options(plan, catalog, csv.len() as u64);
+            csv_reader::open(std::io::Cursor::new(csv), display, &options).map(Opened::Csv)
         }
         SourceFormat::Json => {
             json_reader::read_array(&hasher.read_all()?, display).map(Opened::Json)
@@ -456,6 +553,86 @@ fn open(
         SourceFormat::Ndjson => {
             json_reader::read_lines(&hasher.read_all()?, display).map(Opened::Json)
         }
+    }
+}
+
+/// A preset whose value column is named by the file's title record (Meta's daily series:
+/// `Facebook reach`, then `Date,Primary`): the column is mapped to the title's metric.
+fn titled_value(
+    plan: &SourcePlan,
+    csv: &csv_reader::OpenedCsv,
+    layout: &mut FileLayout,
+    catalog: &Catalog,
+    display: &str,
+) -> Result<(), DataError> {
+    let Some(titled) = plan.preset.and_then(|p| p.titled) else {
+        return Ok(());
+    };
+    let Some(col) = csv
+        .headers
+        .iter()
+        .position(|h| normalize(h) == normalize(titled.column))
+    else {
+        return Ok(());
+    };
+    if layout.metrics.iter().any(|(c, _, _, _)| *c == col) {
+        // The user's `columns:` maps it.
+        return Ok(());
+    }
+    let title = csv.title.as_deref().unwrap_or_default();
+    let Some(metric) = presets::title_metric(titled, title) else {
+        let known = titled
+            .titles
+            .iter()
+            .map(|(t, m)| format!("`{t}` → {m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = if title.is_empty() {
+            format!(
+                "{display} has no title record naming the metric of its `{}` column",
+                titled.column
+            )
+        } else {
+            format!("the title record `{title}` of {display} names no metric goalpost knows")
+        };
+        return Err(DataError::at(display, None, message)
+            .help(format!(
+                "map the column yourself (`columns: {{{}: METRIC}}`); the titles the preset knows are {known} (a title may start with the platform: `Instagram reach`)",
+                titled.column
+            ))
+            .declared_at(format!("/sources/{}", plan.id)));
+    };
+    let unit = catalog.get(metric).and_then(|d| d.duration_unit);
+    layout.metrics.push((col, metric.to_string(), unit, 1.0));
+    Ok(())
+}
+
+/// What the CSV reader needs from the source: the hints for finding its header row.
+fn csv_options(plan: &SourcePlan, catalog: &Catalog, size: u64) -> csv_reader::CsvOptions {
+    let source = plan.source;
+    let mut date_headers = plan.date_headers.clone();
+    date_headers.extend(["nth_day".to_string(), "nth_week".to_string()]);
+    date_headers.extend(source.date_column.as_deref().map(normalize));
+    let known_headers = plan
+        .columns
+        .iter()
+        .map(|c| c.header.clone())
+        .chain(catalog.ids().map(str::to_string))
+        .chain(
+            plan.preset
+                .and_then(|p| p.titled)
+                .map(|t| normalize(t.column)),
+        )
+        .collect();
+    csv_reader::CsvOptions {
+        delimiter: source.delimiter.map(delimiter_byte),
+        skip_rows: plan.skip_rows,
+        skip_rows_declared: source.skip_rows.is_some(),
+        date_headers,
+        known_headers,
+        block: source.block.clone(),
+        encoding: plan.encoding,
+        size,
     }
 }
 
@@ -471,6 +648,7 @@ fn format_of(path: &Path, source: &Source) -> SourceFormat {
     {
         Some("json") => SourceFormat::Json,
         Some("ndjson" | "jsonl") => SourceFormat::Ndjson,
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => SourceFormat::Excel,
         _ => SourceFormat::Csv,
     }
 }

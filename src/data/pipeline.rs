@@ -40,7 +40,8 @@ pub fn read_csv(
         progress,
         first: Some(first),
     };
-    if threads == 1 || reader.chunker.is_done() {
+    // Year-less dates are read in file order (each row's year follows from the row before).
+    if threads == 1 || reader.chunker.is_done() || job.layout.year_start.is_some() {
         sequential(job, &mut reader, delimiter, csv.line_offset, table)
     } else {
         parallel(job, &mut reader, delimiter, csv.line_offset, table, threads)

@@ -16,6 +16,9 @@ pub struct Column {
     pub metric: &'static str,
     /// Factor applied to every value of the column (`Watch time (hours)` → seconds: 3600).
     pub scale: f64,
+    /// Whether the column adds to the metric's other columns instead of being an alternative
+    /// header for it (X's `New follows` and `Unfollows`, −1, make follower growth).
+    pub adds: bool,
 }
 
 /// `header` → `metric`, values as written.
@@ -24,6 +27,7 @@ const fn col(header: &'static str, metric: &'static str) -> Column {
         header,
         metric,
         scale: 1.0,
+        adds: false,
     }
 }
 
@@ -33,6 +37,17 @@ const fn scaled(header: &'static str, metric: &'static str, scale: f64) -> Colum
         header,
         metric,
         scale,
+        adds: false,
+    }
+}
+
+/// `header` → `metric` times `scale`, added to the metric's other columns.
+const fn added(header: &'static str, metric: &'static str, scale: f64) -> Column {
+    Column {
+        header,
+        metric,
+        scale,
+        adds: true,
     }
 }
 
@@ -61,7 +76,48 @@ pub struct Preset {
     pub platform: Option<&'static str>,
     /// Daily activity or lifetime totals per post, when the source does not say.
     pub totals: Totals,
+    /// A value column whose metric the file's title record names (Meta's daily series).
+    pub titled: Option<Titled>,
+    /// For year-less dates with `year:`: the column holding the export day (year-less too),
+    /// which each date is the latest such day on or before (TikTok's `Content.csv`: `Time`).
+    pub yearless_anchor: Option<&'static str>,
 }
+
+/// A value column named by the title record before the header (`Facebook reach`, then
+/// `Date,Primary`): which column, and title → metric.
+#[derive(Debug, Clone, Copy)]
+pub struct Titled {
+    /// The value column's header.
+    pub column: &'static str,
+    /// Title → metric id: a title matches when it is the text or ends with ` ` + the text
+    /// (`Instagram reach`), compared case-insensitively; the first match wins.
+    pub titles: &'static [(&'static str, &'static str)],
+}
+
+/// The metric a title names, per [`Titled::titles`].
+pub fn title_metric(titled: Titled, title: &str) -> Option<&'static str> {
+    let t = title.trim().to_lowercase();
+    titled
+        .titles
+        .iter()
+        .find(|(name, _)| t == *name || t.ends_with(&format!(" {name}")))
+        .map(|(_, m)| *m)
+}
+
+/// Meta Business Suite's daily series titles (Insights "Results" exports), old and new names.
+const META_DAILY_TITLES: &[(&str, &str)] = &[
+    ("views", "impressions"),
+    ("impressions", "impressions"),
+    ("reach", "reach"),
+    ("viewers", "reach"),
+    ("follows", "follower_growth"),
+    ("new follows", "follower_growth"),
+    ("content interactions", "engagements"),
+    ("interactions", "engagements"),
+    ("link clicks", "link_clicks"),
+    ("profile visits", "profile_views"),
+    ("visits", "profile_views"),
+];
 
 /// Meta Ads Manager writes the currency into the spend header (`Amount spent (EUR)`), so each
 /// common currency is an alternative header for `spend`.
@@ -108,6 +164,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("facebook"),
         totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "instagram-posts",
@@ -129,6 +187,30 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("instagram"),
         totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: None,
+    },
+    Preset {
+        id: "meta-videos",
+        description: "Meta Business Suite, Facebook videos (one row per video, lifetime totals)",
+        columns: &[
+            col("Reach", "reach"),
+            col("3-second video views", "video_views"),
+            col("Reactions, comments and shares", "engagements"),
+            col("Reactions", "likes"),
+            col("Comments", "comments"),
+            col("Shares", "shares"),
+            col("Seconds viewed", "watch_time"),
+        ],
+        ignore: &[],
+        date_columns: &["Publish time"],
+        date_format: Some("%m/%d/%Y %H:%M"),
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("facebook"),
+        totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "meta-daily",
@@ -141,6 +223,11 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: None,
         totals: Totals::Daily,
+        titled: Some(Titled {
+            column: "Primary",
+            titles: META_DAILY_TITLES,
+        }),
+        yearless_anchor: None,
     },
     Preset {
         id: "meta-ads",
@@ -153,6 +240,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("facebook"),
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "linkedin-content",
@@ -173,6 +262,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("linkedin"),
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "linkedin-followers",
@@ -185,6 +276,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("linkedin"),
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "x-content",
@@ -192,6 +285,7 @@ pub const PRESETS: &[Preset] = &[
         columns: &[
             col("Impressions", "impressions"),
             col("Likes", "likes"),
+            col("favorites", "likes"),
             col("Engagements", "engagements"),
             col("Bookmarks", "saves"),
             col("Reposts", "shares"),
@@ -202,12 +296,14 @@ pub const PRESETS: &[Preset] = &[
             col("URL Clicks", "link_clicks"),
         ],
         ignore: &["Shares", "Engagement rate"],
-        date_columns: &["Date"],
+        date_columns: &["Date", "time"],
         date_format: Some("%a, %b %d, %Y"),
         skip_rows: 0,
         skip_rows_matching: &[],
         platform: Some("x"),
         totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "tiktok-overview",
@@ -228,6 +324,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("tiktok"),
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "tiktok-followers",
@@ -246,6 +344,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("tiktok"),
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "youtube-table",
@@ -266,6 +366,127 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("youtube"),
         totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: None,
+    },
+    Preset {
+        id: "x-account",
+        description: "X (Twitter) account overview analytics (daily, account level)",
+        columns: &[
+            col("Impressions", "impressions"),
+            col("Likes", "likes"),
+            col("Engagements", "engagements"),
+            col("Bookmarks", "saves"),
+            col("Reposts", "shares"),
+            col("Replies", "comments"),
+            col("Profile visits", "profile_views"),
+            col("Video views", "video_views"),
+            added("New follows", "follower_growth", 1.0),
+            added("Unfollows", "follower_growth", -1.0),
+        ],
+        ignore: &["Shares", "Engagement rate"],
+        date_columns: &["Date"],
+        date_format: Some("%a, %b %d, %Y"),
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("x"),
+        totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
+    },
+    Preset {
+        id: "tiktok-viewers",
+        description: "TikTok Studio, Viewers.csv (viewers per day)",
+        columns: &[col("Total Viewers", "reach")],
+        ignore: &[],
+        date_columns: &["Date"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("tiktok"),
+        totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
+    },
+    Preset {
+        id: "tiktok-content",
+        description: "TikTok Studio, Content.csv (one row per video, lifetime totals)",
+        columns: &[
+            col("Video views", "video_views"),
+            col("Total views", "video_views"),
+            col("Likes", "likes"),
+            col("Total likes", "likes"),
+            col("Comments", "comments"),
+            col("Total comments", "comments"),
+            col("Shares", "shares"),
+            col("Total shares", "shares"),
+            col("Add to Favorites", "saves"),
+        ],
+        ignore: &[],
+        date_columns: &["Post time"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("tiktok"),
+        totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: Some("Time"),
+    },
+    Preset {
+        id: "youtube-totals",
+        description: "YouTube Studio, Totals.csv (channel views per day)",
+        columns: &[
+            col("Views", "video_views"),
+            scaled("Watch time (hours)", "watch_time", 3600.0),
+            col("Subscribers", "follower_growth"),
+        ],
+        ignore: &[],
+        date_columns: &["Date"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("youtube"),
+        totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
+    },
+    Preset {
+        id: "youtube-chart",
+        description: "YouTube Studio, Chart data.csv (one row per charted video per day)",
+        columns: &[
+            col("Views", "video_views"),
+            scaled("Watch time (hours)", "watch_time", 3600.0),
+            col("Subscribers", "follower_growth"),
+        ],
+        ignore: &[],
+        date_columns: &["Date"],
+        date_format: None,
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("youtube"),
+        totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
+    },
+    Preset {
+        id: "facebook-insights-legacy",
+        description: "Legacy Facebook Insights post export (≤ 2020: header, description row, one row per post)",
+        columns: &[
+            col("Lifetime Post Total Impressions", "impressions"),
+            col("Lifetime Post Total Reach", "reach"),
+            col("Lifetime Post organic reach", "organic_reach"),
+            col("Lifetime Post Paid Reach", "paid_reach"),
+            col("Lifetime Engaged Users", "engagements"),
+        ],
+        ignore: &[],
+        date_columns: &["Posted"],
+        date_format: Some("%m/%d/%Y %H:%M"),
+        skip_rows: 0,
+        skip_rows_matching: &[],
+        platform: Some("facebook"),
+        totals: Totals::Lifetime,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "ga4",
@@ -284,6 +505,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: Some("website"),
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
     Preset {
         id: "sprout-profile",
@@ -305,6 +528,8 @@ pub const PRESETS: &[Preset] = &[
         skip_rows_matching: &[],
         platform: None,
         totals: Totals::Daily,
+        titled: None,
+        yearless_anchor: None,
     },
 ];
 
@@ -347,7 +572,8 @@ mod tests {
                     c.metric
                 );
                 assert!(
-                    c.scale.is_finite() && c.scale > 0.0,
+                    // Only a column that adds to others may subtract (`Unfollows`, −1).
+                    c.scale.is_finite() && (c.scale > 0.0 || (c.adds && c.scale < 0.0)),
                     "{}: {}",
                     p.id,
                     c.header

@@ -188,6 +188,21 @@ pub struct Source {
     /// What to do with a malformed cell.
     #[serde(default)]
     pub on_error: Option<OnError>,
+    /// Which block of a file with several (each after a blank line, with its own title record
+    /// and header) to read: its title record (`Instagram follows`) or its header line.
+    #[serde(default)]
+    pub block: Option<String>,
+    /// The text encoding of a CSV export that is not UTF-8 or UTF-16 (`windows-1252`,
+    /// `windows-1250`, `windows-1251`, `iso-8859-2`, … any WHATWG label).
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// The year of the newest row, for dates written without a year (`February 28`): every
+    /// earlier row is the latest such day on or before the row after it.
+    #[serde(default)]
+    pub year: Option<i16>,
+    /// Which sheet of a workbook to read (default: the first).
+    #[serde(default)]
+    pub sheet: Option<String>,
 }
 
 /// Data file formats.
@@ -201,6 +216,8 @@ pub enum SourceFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// A spreadsheet workbook: `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` (one sheet is read).
+    Excel,
 }
 
 /// Table layouts.

@@ -30,6 +30,7 @@ mod injection;
 mod install;
 mod links;
 mod parallel;
+mod real_exports;
 mod robustness;
 mod schema_agreement;
 mod schema_drift;
