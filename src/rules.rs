@@ -109,6 +109,8 @@ rules! {
     SmallSample = "small-sample", "M", Warn, true;
     /// `check`: a count metric's window total is not a whole number.
     FractionalCount = "fractional-count", "M", Warn, true;
+    /// `check`: rows with values but no date, which no window counts.
+    UndatedRows = "undated-rows", "-", Warn, true;
     /// `check`: a source's files hold a header but no data rows.
     EmptySource = "empty-source", "-", Warn, true;
     /// `check`: a source's platform column holds values that map to no known platform.

@@ -82,6 +82,25 @@ pub fn source_findings(parsed: &ParsedFile, levels: &Levels, data: &DataSet) -> 
                 "export the data again (the file holds no rows after its header), or check `skip_rows` and `skip_rows_matching`".to_string(),
             );
         }
+        if source.undated_rows > 0 {
+            let first = source
+                .first_undated
+                .as_ref()
+                .map_or(String::new(), |(file, line)| {
+                    format!(" (the first at {file}:{line})")
+                });
+            emit(
+                RuleId::UndatedRows,
+                format!(
+                    "source `{}` has {} {} with values but no date{first}: no window counts {}",
+                    source.id,
+                    source.undated_rows,
+                    if source.undated_rows == 1 { "row" } else { "rows" },
+                    if source.undated_rows == 1 { "it" } else { "them" },
+                ),
+                "such rows are usually unpublished or unlisted items; give them a date in the export, or accept that they are left out".to_string(),
+            );
+        }
         let strings = &source.table.strings;
         let unknown: BTreeSet<&str> = source
             .table

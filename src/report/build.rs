@@ -331,6 +331,8 @@ fn sources(data: &DataSet) -> Vec<SourceReport> {
             rows: s.rows,
             skipped_rows: s.skipped_rows,
             total_rows: s.total_rows,
+            undated_rows: s.undated_rows,
+            notes: s.notes.clone(),
             first_date: s.table.day_range.map(|r| day_date(r.0).to_string()),
             last_date: s.table.day_range.map(|r| day_date(r.1).to_string()),
         })

@@ -306,6 +306,11 @@ pub struct SourceReport {
     pub skipped_rows: u64,
     /// Total rows dropped (`skip_rows_matching`, a preset, or a known "Total" label).
     pub total_rows: u64,
+    /// Rows with values but no date, which no window can count (`undated-rows` warns).
+    pub undated_rows: u64,
+    /// How the source was read where goalpost had to decide (an encoding guessed, Excel's
+    /// wrapping undone).
+    pub notes: Vec<String>,
     /// First data date.
     pub first_date: Option<String>,
     /// Last data date.
