@@ -50,11 +50,59 @@ pub fn render(doc: &Document, template: Option<(&str, &str)>) -> Result<String, 
     };
     let env = environment(doc);
     let tmpl = env.template_from_named_str(name, source).map_err(fail)?;
-    let mut out = tmpl.render(Value::from(Serde(doc))).map_err(fail)?;
+    let mut sink = Bounded {
+        bytes: Vec::new(),
+        over: false,
+    };
+    let rendered = tmpl
+        .render_captured_to(Value::from(Serde(doc)), &mut sink)
+        .map(drop);
+    if sink.over {
+        return Err(TemplateError {
+            file: name.to_string(),
+            line: rendered.err().and_then(|e| e.line()),
+            message: format!(
+                "the output is larger than {}; a template may write at most that",
+                crate::bounded_read::size(MAX_OUTPUT_BYTES)
+            ),
+        });
+    }
+    rendered.map_err(fail)?;
+    // The formatter and filters write `str`s only, so the bytes are UTF-8.
+    let mut out = String::from_utf8(sink.bytes).map_err(|e| TemplateError {
+        file: name.to_string(),
+        line: None,
+        message: e.to_string(),
+    })?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Bytes a template may write: the fuel bounds steps, not bytes, and one step can print a long
+/// string (`{{ "x" * 10000000 }}`).
+pub const MAX_OUTPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The rendered bytes, refusing to grow past [`MAX_OUTPUT_BYTES`].
+struct Bounded {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.bytes.len() + buf.len()) as u64 > MAX_OUTPUT_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("the template's output is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn environment(doc: &Document) -> Environment<'static> {
