@@ -27,6 +27,7 @@ mod init;
 #[cfg(unix)]
 mod injection;
 mod links;
+mod outputs;
 mod parallel;
 mod robustness;
 mod schema_agreement;
