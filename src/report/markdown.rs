@@ -162,10 +162,11 @@ fn markdown_formatter(out: &mut Output, _state: &mut State, value: &Value) -> Re
 }
 
 /// Escapes text for a GitHub Markdown table cell: Markdown punctuation gets a backslash, `<`
-/// `>` `&` become entities, line breaks become spaces, and `@` cannot mention anyone.
+/// `>` `&` become entities, line breaks become spaces, `@` cannot mention anyone, and a bare
+/// URL is not turned into a link.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
             '\\' | '|' | '*' | '_' | '[' | ']' | '`' | '#' | '~' | '!' | '$' => {
                 out.push('\\');
@@ -178,6 +179,15 @@ pub fn escape(text: &str) -> String {
             '\r' => {}
             '\n' | '\t' => out.push(' '),
             c if c.is_control() => {}
+            // GitHub links a bare `https://…` or `www.…`: a word joiner (invisible) after the
+            // scheme's colon or the `www` keeps it text, as after `@`.
+            ':' if text[i + 1..].starts_with("//") => out.push_str(":\u{2060}"),
+            '.' if i >= 3
+                && text.is_char_boundary(i - 3)
+                && text[i - 3..i].eq_ignore_ascii_case("www") =>
+            {
+                out.push_str("\u{2060}.");
+            }
             c => out.push(c),
         }
     }
@@ -267,5 +277,9 @@ mod tests {
         );
         assert_eq!(escape("[x](javascript:1)"), "\\[x\\](javascript:1)");
         assert_eq!(escape("@team"), "@\u{2060}team");
+        assert_eq!(
+            escape("see https://evil.example and WWW.x.io, www"),
+            "see https:\u{2060}//evil.example and WWW\u{2060}.x.io, www"
+        );
     }
 }
