@@ -170,12 +170,27 @@ fn decode(
             .collect();
         return Ok(Box::new(Cursor::new(text.into_bytes())));
     }
-    if head.iter().take(8192).any(|b| *b == 0) {
+    if let Some(at) = head.iter().take(8192).position(|b| *b == 0) {
+        // Located: a text export with one stray NUL is fixed at that line.
+        let before = &head[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before.len() - line_start + 1;
+        // The field, as other data errors give it: delimiters before it on its line.
+        let field = before[line_start..]
+            .iter()
+            .filter(|b| matches!(b, b',' | b';' | b'\t' | b'|'))
+            .count()
+            + 1;
         return Err(DataError::at(
             display,
-            None,
-            "this is not a text export: it holds NUL bytes",
+            Some(line),
+            format!("this is not a text export: it holds NUL bytes (the first at line {line}, byte {column} of the line)"),
         )
+        .column(field)
         .help("point the source at the CSV, JSON or NDJSON file the platform exported"));
     }
     Ok(Box::new(input))
