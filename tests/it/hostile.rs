@@ -18,6 +18,7 @@
 //! | `generate` | `"KIND:ARG>NAME"`: big or binary inputs made by [`generate`] |
 //! | `stdin` | text on standard input |
 //! | `not_in_stderr`, `not_in_stdout` | text that must not appear |
+//! | `in_stdout` | text stdout must contain |
 //! | `max_stderr_bytes` | stderr must be at most this long |
 //! | `absent` | paths that must not exist afterwards |
 //! | `unchanged` | files that must hold what the case wrote |
@@ -57,6 +58,8 @@ struct Case {
     not_in_stderr: Vec<String>,
     #[serde(default)]
     not_in_stdout: Vec<String>,
+    #[serde(default)]
+    in_stdout: Vec<String>,
     #[serde(default)]
     max_stderr_bytes: Option<usize>,
     #[serde(default)]
@@ -185,6 +188,15 @@ fn run_case(text: &str) -> Result<(), String> {
         if stdout.contains(text.as_str()) {
             return Err(format!(
                 "`{}` is on stdout:\n{}",
+                text.escape_debug(),
+                cut(&stdout)
+            ));
+        }
+    }
+    for text in &case.in_stdout {
+        if !stdout.contains(text.as_str()) {
+            return Err(format!(
+                "`{}` is not on stdout:\n{}",
                 text.escape_debug(),
                 cut(&stdout)
             ));
