@@ -15,6 +15,7 @@
 //! of a goal file; [`github`] is `check` inside GitHub Actions; [`failure`] is the one shape of
 //! "could not run"; [`cli`] and [`commands`] wire it all to the command line.
 
+pub mod bounded_read;
 pub mod catalog;
 pub mod cli;
 pub mod data;

@@ -53,7 +53,7 @@ impl Expr {
             pos: 0,
             len: text.len(),
         };
-        let expr = parser.sum()?;
+        let (expr, _) = parser.sum(0)?;
         match parser.peek() {
             None => Ok(expr),
             Some((tok, offset)) => Err(FormulaError {
@@ -209,40 +209,70 @@ struct Parser<'t> {
     len: usize,
 }
 
+/// How deep a formula's tree may be: parentheses inside parentheses, signs on signs, and terms in
+/// a row (`a + b + c` is three levels) all count. Evaluation and input collection walk the tree
+/// recursively, so the bound keeps them (and dropping the tree) off the end of the stack; a real
+/// formula is a few levels deep.
+pub const MAX_DEPTH: usize = 128;
+
 impl Parser<'_> {
     fn peek(&self) -> Option<(&Token, usize)> {
         self.tokens.get(self.pos).map(|(t, o)| (t, *o))
     }
 
-    fn sum(&mut self) -> Result<Expr, FormulaError> {
-        let mut left = self.product()?;
-        while let Some((Token::Op(op @ (Op::Add | Op::Sub)), _)) = self.peek() {
+    /// An error unless a tree of `depth` levels is within [`MAX_DEPTH`]; `offset` is where the
+    /// level that is one too many starts.
+    fn within_bound(depth: usize, offset: usize) -> Result<usize, FormulaError> {
+        if depth > MAX_DEPTH {
+            return Err(FormulaError {
+                message: format!(
+                    "the formula is nested too deeply: more than {MAX_DEPTH} levels of parentheses, signs or terms in a row"
+                ),
+                offset,
+            });
+        }
+        Ok(depth)
+    }
+
+    /// A sum and its tree depth.
+    fn sum(&mut self, depth: usize) -> Result<(Expr, usize), FormulaError> {
+        let (mut left, mut left_depth) = self.product(depth)?;
+        while let Some((Token::Op(op @ (Op::Add | Op::Sub)), offset)) = self.peek() {
             let op = *op;
             self.pos += 1;
-            left = Expr::Binary(op, Box::new(left), Box::new(self.product()?));
+            let (right, right_depth) = self.product(depth)?;
+            left_depth = Self::within_bound(left_depth.max(right_depth) + 1, offset)?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right));
         }
-        Ok(left)
+        Ok((left, left_depth))
     }
 
-    fn product(&mut self) -> Result<Expr, FormulaError> {
-        let mut left = self.unary()?;
-        while let Some((Token::Op(op @ (Op::Mul | Op::Div)), _)) = self.peek() {
+    fn product(&mut self, depth: usize) -> Result<(Expr, usize), FormulaError> {
+        let (mut left, mut left_depth) = self.unary(depth)?;
+        while let Some((Token::Op(op @ (Op::Mul | Op::Div)), offset)) = self.peek() {
             let op = *op;
             self.pos += 1;
-            left = Expr::Binary(op, Box::new(left), Box::new(self.unary()?));
+            let (right, right_depth) = self.unary(depth)?;
+            left_depth = Self::within_bound(left_depth.max(right_depth) + 1, offset)?;
+            left = Expr::Binary(op, Box::new(left), Box::new(right));
         }
-        Ok(left)
+        Ok((left, left_depth))
     }
 
-    fn unary(&mut self) -> Result<Expr, FormulaError> {
-        if let Some((Token::Op(Op::Sub), _)) = self.peek() {
+    /// `depth` is how many parentheses and signs enclose this point: the parser's own recursion,
+    /// bounded before it recurses.
+    fn unary(&mut self, depth: usize) -> Result<(Expr, usize), FormulaError> {
+        if let Some((Token::Op(Op::Sub), offset)) = self.peek() {
+            Self::within_bound(depth + 1, offset)?;
             self.pos += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            let (inner, inner_depth) = self.unary(depth + 1)?;
+            let d = Self::within_bound(inner_depth + 1, offset)?;
+            return Ok((Expr::Neg(Box::new(inner)), d));
         }
-        self.atom()
+        self.atom(depth)
     }
 
-    fn atom(&mut self) -> Result<Expr, FormulaError> {
+    fn atom(&mut self, depth: usize) -> Result<(Expr, usize), FormulaError> {
         let Some((token, offset)) = self.tokens.get(self.pos).map(|(t, o)| (t.clone(), *o)) else {
             return Err(FormulaError {
                 message: "the formula ends too early".into(),
@@ -251,11 +281,11 @@ impl Parser<'_> {
         };
         self.pos += 1;
         match token {
-            Token::Number(n) => Ok(Expr::Number(n)),
-            Token::Ident(id) => Ok(Expr::Metric(id)),
+            Token::Number(n) => Ok((Expr::Number(n), 1)),
+            Token::Ident(id) => Ok((Expr::Metric(id), 1)),
             Token::Open => {
-                // Nesting is bounded by the formula's length, and goal-file strings are small.
-                let inner = self.sum()?;
+                Self::within_bound(depth + 1, offset)?;
+                let inner = self.sum(depth + 1)?;
                 match self.peek() {
                     Some((Token::Close, _)) => {
                         self.pos += 1;
@@ -314,5 +344,28 @@ mod tests {
         assert_eq!(Expr::parse("(a + b").unwrap_err().message, "missing `)`");
         assert_eq!(Expr::parse("a $ b").unwrap_err().offset, 2);
         assert!(Expr::parse("a b").is_err());
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let within = format!(
+            "{}a{}",
+            "(".repeat(MAX_DEPTH - 1),
+            ")".repeat(MAX_DEPTH - 1)
+        );
+        assert!(Expr::parse(&within).is_ok());
+        let nested = format!("{}a{}", "(".repeat(20_000), ")".repeat(20_000));
+        let err = Expr::parse(&nested).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{err}");
+        assert_eq!(err.offset, MAX_DEPTH);
+        let chain = vec!["likes"; 200_000].join(" - ");
+        let err = Expr::parse(&chain).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{err}");
+        let signs = format!("{}a", "-".repeat(20_000));
+        assert!(Expr::parse(&signs).is_err());
+        let terms = vec!["a"; MAX_DEPTH].join(" + ");
+        assert!(Expr::parse(&terms).is_ok());
+        let terms = vec!["a"; MAX_DEPTH + 2].join(" + ");
+        assert!(Expr::parse(&terms).is_err());
     }
 }

@@ -153,9 +153,26 @@ fn deliver(
     let summary = runner
         .map(|_| renders.get(CheckFormat::Markdown, false))
         .transpose()?;
-    for (path, text) in &files {
-        super::write_atomically(path, text, true).map_err(CannotRun::problem)?;
-    }
+    // No output replaces an input of this run: the goal file, an export, the template.
+    let inputs: Vec<(&std::path::Path, &str)> = doc
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let what = if i == 0 { "the goal file" } else { "an export" };
+            (std::path::Path::new(&f.path), what)
+        })
+        .chain(
+            plan.template
+                .iter()
+                .map(|t| (std::path::Path::new(&t.name), "the template")),
+        )
+        .collect();
+    let files: Vec<(&std::path::Path, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.as_str()))
+        .collect();
+    super::write_files(&files, &inputs, true).map_err(CannotRun::problem)?;
     mark("render and write outputs");
     let printed = super::print_stdout(&stdout);
     mark("print stdout");

@@ -687,8 +687,8 @@ fn decode(
         let (text, _) = encoding.decode_without_bom_handling(&bytes);
         return Ok((Box::new(Cursor::new(text.into_owned().into_bytes())), true));
     }
-    if let Some(problem) = not_text(head) {
-        return Err(problem.at(display));
+    if let Some(problem) = not_text(head, display) {
+        return Err(problem);
     }
     if let Some(encoding) = options.encoding
         && encoding != encoding_rs::UTF_8
@@ -734,35 +734,35 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 }
 
 /// What a file that is not a text export is, and what to do.
-struct NotText {
-    message: &'static str,
-    help: &'static str,
-}
-
-impl NotText {
-    fn at(&self, display: &str) -> DataError {
-        DataError::at(display, None, self.message).help(self.help)
-    }
-}
-
-fn not_text(head: &[u8]) -> Option<NotText> {
+fn not_text(head: &[u8], display: &str) -> Option<DataError> {
     if head.starts_with(b"PK\x03\x04") {
-        return Some(NotText {
-            message: "this is a zip archive (an Excel .xlsx or OpenDocument .ods workbook?), not a CSV export",
-            help: "a workbook is read when its name ends in .xlsx or .ods, or with `format: excel` on the source (`sheet:` picks the sheet)",
-        });
+        return Some(DataError::at(display, None, "this is a zip archive (an Excel .xlsx or OpenDocument .ods workbook?), not a CSV export").help("a workbook is read when its name ends in .xlsx or .ods, or with `format: excel` on the source (`sheet:` picks the sheet)"));
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Some(NotText {
-            message: "this is an old Excel workbook (.xls), not a CSV export",
-            help: "a workbook is read when its name ends in .xls, or with `format: excel` on the source (`sheet:` picks the sheet)",
-        });
+        return Some(DataError::at(display, None, "this is an old Excel workbook (.xls), not a CSV export").help("a workbook is read when its name ends in .xls, or with `format: excel` on the source (`sheet:` picks the sheet)"));
     }
-    if head.iter().take(8192).any(|b| *b == 0) {
-        return Some(NotText {
-            message: "this is not a text export: it holds NUL bytes",
-            help: "point the source at the CSV, JSON or NDJSON file the platform exported",
-        });
+    if let Some(at) = head.iter().take(8192).position(|b| *b == 0) {
+        // Located: a text export with one stray NUL is fixed at that line.
+        let before = &head[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = before.len() - line_start + 1;
+        // The field, as other data errors give it: delimiters before it on its line.
+        let field = before[line_start..]
+            .iter()
+            .filter(|b| matches!(b, b',' | b';' | b'\t' | b'|'))
+            .count()
+            + 1;
+        return Some(DataError::at(
+            display,
+            Some(line),
+            format!("this is not a text export: it holds NUL bytes (the first at line {line}, byte {column} of the line)"),
+        )
+        .column(field)
+        .help("point the source at the CSV, JSON or NDJSON file the platform exported"));
     }
     let start = String::from_utf8_lossy(&head[..head.len().min(512)]).to_lowercase();
     let start = start.trim_start();
@@ -770,10 +770,7 @@ fn not_text(head: &[u8]) -> Option<NotText> {
         || start.starts_with("<html")
         || start.starts_with("<table")
     {
-        return Some(NotText {
-            message: "this is an HTML page (a table saved with an .xls or .csv name), not a CSV export",
-            help: "open it in a spreadsheet and save the table as CSV (UTF-8), or export CSV from the platform",
-        });
+        return Some(DataError::at(display, None, "this is an HTML page (a table saved with an .xls or .csv name), not a CSV export").help("open it in a spreadsheet and save the table as CSV (UTF-8), or export CSV from the platform"));
     }
     None
 }

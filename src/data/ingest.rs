@@ -629,7 +629,7 @@ impl<'a> Ingest<'a> {
             format!(
                 "in column `{}`, `{}` {}",
                 self.header(col),
-                value.escape_debug(),
+                shorten(value).escape_debug(),
                 phrase(&e.message)
             ),
         )
@@ -639,6 +639,16 @@ impl<'a> Ingest<'a> {
             Some(h) => err.help(format!("{h}; {skip}")),
             None => err.help(format!("fix the cell, {skip}")),
         }
+    }
+}
+
+/// A cell as echoed in a message: its first 80 characters and `…` when longer (a runaway
+/// quoted cell can be megabytes).
+fn shorten(value: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 80;
+    match value.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &value[..end]).into(),
+        None => value.into(),
     }
 }
 

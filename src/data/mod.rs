@@ -208,6 +208,18 @@ fn expand(pattern: &str, dir: &Path, origin: &PathOrigin) -> Result<Vec<PathBuf>
     if !pattern.contains(['*', '?', '[']) {
         return if full.is_file() {
             Ok(vec![full])
+        } else if let Some(what) = full
+            .metadata()
+            .ok()
+            .and_then(|m| crate::bounded_read::not_regular(m.file_type()))
+        {
+            // A device never ends and a FIFO blocks: only regular files are read.
+            Err(DataError::at(
+                &shown,
+                None,
+                format!("the export `{shown}` is {what}, not a regular file"),
+            )
+            .help("point `path:` or `--data NAME=PATH` at an exported file"))
         } else {
             Err(
                 DataError::at(&shown, None, format!("the export `{shown}` does not exist")).help(

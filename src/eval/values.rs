@@ -65,7 +65,8 @@ impl<'a> Values<'a> {
         if let Some(value) = self.memo.borrow().get(&key) {
             return *value;
         }
-        let value = self.compute(def, a, b, depth);
+        // A total that overflows (two cells of 1e308) is no value, as a formula's is.
+        let value = self.compute(def, a, b, depth).filter(|v| v.is_finite());
         self.memo.borrow_mut().insert(key, value);
         value
     }

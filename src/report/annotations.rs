@@ -169,11 +169,22 @@ fn format_number_or_dash(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), crate::spec::scalars::format_number)
 }
 
-/// Escapes a message (`%`, CR, LF), per GitHub's toolkit.
+/// Escapes a message (`%`, CR, LF), per GitHub's toolkit; every other control character (C0
+/// but tab, DEL, C1: ESC, BEL, the start of an OSC-8 link) is dropped, so user text cannot
+/// drive the terminal a log is shown in.
 pub fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a property value: as [`data`], plus `:` and `,`.
@@ -189,5 +200,9 @@ mod tests {
     fn escaping_follows_the_toolkit() {
         assert_eq!(data("50% done\r\n::error::x"), "50%25 done%0D%0A::error::x");
         assert_eq!(property("a:b,c\n"), "a%3Ab%2Cc%0A");
+        assert_eq!(
+            data("a\u{1b}]8;;https://x\u{7}link\u{1b}]8;;\u{7}\u{1b}[2J\u{9b}b\tc"),
+            "a]8;;https://xlink]8;;[2Jb\tc"
+        );
     }
 }

@@ -96,7 +96,9 @@ fn serde_plain(status: Status) -> String {
         .unwrap_or_default()
 }
 
-/// Escapes text for an XML attribute or element; characters XML 1.0 forbids are dropped.
+/// Escapes text for an XML attribute or element; characters XML 1.0 forbids (controls but tab,
+/// line feed and carriage return; U+FFFE, U+FFFF) are dropped, and so are DEL and the C1
+/// controls, which XML discourages and terminals obey.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -108,7 +110,8 @@ pub fn xml(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -122,5 +125,9 @@ mod tests {
     #[test]
     fn xml_escapes_markup_and_drops_forbidden_characters() {
         assert_eq!(xml("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(
+            xml("x\u{FFFE}\u{FFFF}\u{1b}[31m\u{7f}\u{9b}y\u{10FFFF}"),
+            "x[31my\u{10FFFF}"
+        );
     }
 }

@@ -54,11 +54,59 @@ pub fn render(doc: &Document, template: Option<(&str, &str)>) -> Result<String, 
     // one stays allowed.
     env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     let tmpl = env.template_from_named_str(name, source).map_err(fail)?;
-    let mut out = tmpl.render(Value::from(Serde(doc))).map_err(fail)?;
+    let mut sink = Bounded {
+        bytes: Vec::new(),
+        over: false,
+    };
+    let rendered = tmpl
+        .render_captured_to(Value::from(Serde(doc)), &mut sink)
+        .map(drop);
+    if sink.over {
+        return Err(TemplateError {
+            file: name.to_string(),
+            line: rendered.err().and_then(|e| e.line()),
+            message: format!(
+                "the output is larger than {}; a template may write at most that",
+                crate::bounded_read::size(MAX_OUTPUT_BYTES)
+            ),
+        });
+    }
+    rendered.map_err(fail)?;
+    // The formatter and filters write `str`s only, so the bytes are UTF-8.
+    let mut out = String::from_utf8(sink.bytes).map_err(|e| TemplateError {
+        file: name.to_string(),
+        line: None,
+        message: e.to_string(),
+    })?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Bytes a template may write: the fuel bounds steps, not bytes, and one step can print a long
+/// string (`{{ "x" * 10000000 }}`).
+pub const MAX_OUTPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The rendered bytes, refusing to grow past [`MAX_OUTPUT_BYTES`].
+struct Bounded {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.bytes.len() + buf.len()) as u64 > MAX_OUTPUT_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("the template's output is too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn environment(doc: &Document) -> Environment<'static> {
@@ -121,10 +169,11 @@ fn markdown_formatter(out: &mut Output, _state: &mut State, value: &Value) -> Re
 }
 
 /// Escapes text for a GitHub Markdown table cell: Markdown punctuation gets a backslash, `<`
-/// `>` `&` become entities, line breaks become spaces, and `@` cannot mention anyone.
+/// `>` `&` become entities, line breaks become spaces, `@` cannot mention anyone, and a bare
+/// URL is not turned into a link.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
             '\\' | '|' | '*' | '_' | '[' | ']' | '`' | '#' | '~' | '!' | '$' => {
                 out.push('\\');
@@ -137,6 +186,15 @@ pub fn escape(text: &str) -> String {
             '\r' => {}
             '\n' | '\t' => out.push(' '),
             c if c.is_control() => {}
+            // GitHub links a bare `https://…` or `www.…`: a word joiner (invisible) after the
+            // scheme's colon or the `www` keeps it text, as after `@`.
+            ':' if text[i + 1..].starts_with("//") => out.push_str(":\u{2060}"),
+            '.' if i >= 3
+                && text.is_char_boundary(i - 3)
+                && text[i - 3..i].eq_ignore_ascii_case("www") =>
+            {
+                out.push_str("\u{2060}.");
+            }
             c => out.push(c),
         }
     }
@@ -271,5 +329,9 @@ mod tests {
         );
         assert_eq!(escape("[x](javascript:1)"), "\\[x\\](javascript:1)");
         assert_eq!(escape("@team"), "@\u{2060}team");
+        assert_eq!(
+            escape("see https://evil.example and WWW.x.io, www"),
+            "see https:\u{2060}//evil.example and WWW\u{2060}.x.io, www"
+        );
     }
 }

@@ -239,10 +239,25 @@ fn check_data_sources(data: &[DataOverride], model: &GoalFile) -> Result<(), Pro
 }
 
 fn read_template(path: &Path) -> Result<Template, Problem> {
-    let text = std::fs::read_to_string(path)
+    let bytes = crate::bounded_read::read_regular(path, MAX_TEMPLATE_BYTES)
         .map_err(|e| Problem::new(format!("cannot read the template {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or_default())
+            .chars()
+            .count()
+            + 1;
+        Problem::new(format!(
+            "cannot read the template {}:{line}:{column}: the file is not valid UTF-8 (an invalid byte here)",
+            path.display()
+        ))
+    })?;
     Ok(Template {
         name: path.display().to_string(),
         text,
     })
 }
+
+/// Largest template read (`--template`).
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::bounded_read::{self, ReadError};
 use crate::diag::{Diagnostic, Span};
 use crate::rules::RuleId;
 pub use model::GoalFile;
@@ -63,21 +64,39 @@ pub fn load(path: &Path) -> Result<ParsedFile, ParseFailure> {
         source,
         diagnostics: vec![d],
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(None, io_error(&display, &e)))?;
-    if meta.len() > MAX_FILE_BYTES {
-        let d = Diagnostic::new(
-            RuleId::Yaml,
-            &display,
-            format!(
-                "the file is {} MiB; goal files over {} MiB are refused",
-                meta.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        )
-        .help("is this the goal file? Data exports belong under `sources:`, not in the goal file");
-        return Err(fail(None, d));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(None, io_error(&display, &e)))?;
+    let bytes = match crate::bounded_read::read_regular(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) => return Err(fail(None, io_error(&display, &e))),
+        Err(ReadError::TooLarge(_)) => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let shown = if size > MAX_FILE_BYTES {
+                format!("{} MiB", size / (1024 * 1024))
+            } else {
+                format!("larger than {}", bounded_read::size(MAX_FILE_BYTES))
+            };
+            let d = Diagnostic::new(
+                RuleId::Yaml,
+                &display,
+                format!(
+                    "the file is {shown}; goal files over {} are refused",
+                    bounded_read::size(MAX_FILE_BYTES)
+                ),
+            )
+            .help(
+                "is this the goal file? Data exports belong under `sources:`, not in the goal file",
+            );
+            return Err(fail(None, d));
+        }
+        Err(e @ ReadError::NotRegular(_)) => {
+            let d = Diagnostic::new(
+                RuleId::Yaml,
+                &display,
+                format!("cannot read {display}: {e}"),
+            )
+            .help("give the path of a goal file (a device, FIFO or directory is refused)");
+            return Err(fail(None, d));
+        }
+    };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse_bytes(&display, dir, &bytes)
 }

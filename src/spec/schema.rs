@@ -202,9 +202,11 @@ impl ErrorMapper<'_> {
         let here = error.instance_path().as_str();
         let at_here = |e: &ValidationError| e.instance_path().as_str() == here;
         let shape_mismatch = |e: &ValidationError| at_here(e) && is_shape_mismatch(e);
-        let fitting: Vec<&Vec<ValidationError>> = branches
+        // Each fitting alternative with its index under the anyOf/oneOf.
+        let fitting: Vec<(usize, &Vec<ValidationError>)> = branches
             .iter()
-            .filter(|b| !b.iter().any(shape_mismatch))
+            .enumerate()
+            .filter(|(_, b)| !b.iter().any(shape_mismatch))
             .collect();
         // The keyword location ends in `/anyOf`; the schema that owns it has the description.
         let owner = self.schema_at(parent_path(error.schema_path().as_str()));
@@ -243,19 +245,13 @@ impl ErrorMapper<'_> {
                 .filter(|k| {
                     fitting
                         .iter()
-                        .all(|b| b.iter().any(|e| at_here(e) && is_unexpected(e, k)))
+                        .all(|(_, b)| b.iter().any(|e| at_here(e) && is_unexpected(e, k)))
                 })
                 .collect();
             if !unknown.is_empty() {
                 let schemas: Vec<&Value> = fitting
                     .iter()
-                    .filter_map(|b| b.first())
-                    .map(|e| {
-                        self.schema_at(branch_root(
-                            e.schema_path().as_str(),
-                            error.schema_path().as_str(),
-                        ))
-                    })
+                    .map(|(i, _)| self.schema_at(&branch_root(error.schema_path().as_str(), *i)))
                     .collect();
                 return unknown
                     .into_iter()
@@ -264,7 +260,7 @@ impl ErrorMapper<'_> {
             }
         }
         // Every alternative only complains about which keys are present: the object mixes forms.
-        let only_key_errors = fitting.iter().all(|b| {
+        let only_key_errors = fitting.iter().all(|(_, b)| {
             b.iter().all(|e| {
                 at_here(e)
                     && matches!(
@@ -296,6 +292,7 @@ impl ErrorMapper<'_> {
         }
         fitting
             .into_iter()
+            .map(|(_, b)| b)
             .min_by_key(|b| (b.iter().filter(|e| at_here(e)).count(), b.len()))
             .map(|b| b.iter().flat_map(|e| self.describe(e)).collect())
             .unwrap_or_default()
@@ -482,15 +479,12 @@ fn is_unexpected(e: &ValidationError, key: &str) -> bool {
     matches!(e.kind(), ValidationErrorKind::AdditionalProperties { unexpected } if unexpected.iter().any(|u| u == key))
 }
 
-/// The keyword location of the alternative a branch error came from: the anyOf path plus the
-/// branch index.
-fn branch_root<'p>(branch_error_path: &'p str, any_of_path: &str) -> &'p str {
-    let rest = branch_error_path.strip_prefix(any_of_path).unwrap_or("");
-    let index_len = rest
-        .trim_start_matches('/')
-        .find('/')
-        .map_or(rest.len(), |i| i + 1);
-    &branch_error_path[..any_of_path.len() + index_len]
+/// The keyword location of alternative `index` of the anyOf/oneOf at `any_of_path`. Built from
+/// the index, not sliced out of a branch error's own location: an error that came through a
+/// `$ref` has a location inside the referenced definition (`/$defs/Date/type`), which does not
+/// start with the anyOf's path.
+fn branch_root(any_of_path: &str, index: usize) -> String {
+    format!("{any_of_path}/{index}")
 }
 
 fn goal_id_at<'v>(instance: &'v Value, pointer: &str) -> Option<&'v str> {

@@ -16,9 +16,12 @@ use crate::diag::Span;
 
 /// Deepest nesting accepted; a goal file needs about six levels.
 const MAX_DEPTH: usize = 64;
-/// Most nodes accepted: a 10,000-goal file has about 200,000. Aliases count every time they
-/// are expanded, which is what stops a billion-laughs file early.
-const MAX_NODES: usize = 250_000;
+/// Nodes that alias expansions may add to a file: the node budget is one node per byte of the
+/// file (more than plain YAML can hold: a node takes at least one byte, and the file at most
+/// [`super::MAX_FILE_BYTES`]) plus this. Plain nodes never reach it, whatever the number of
+/// goals; aliases count every time they are expanded, which is what stops a billion-laughs file
+/// early.
+const MAX_EXPANDED_NODES: usize = 250_000;
 
 /// Where a node sits in the source: its value and, for a mapping entry, its key.
 #[derive(Debug, Clone)]
@@ -102,7 +105,12 @@ pub fn parse(text: &str) -> Result<(Value, SpanIndex), YamlError> {
     let lines = LineIndex::new(text);
     let mut budget = Budget::default();
     budget.max_depth = MAX_DEPTH;
-    budget.max_nodes = MAX_NODES;
+    budget.max_nodes = text.len().saturating_add(MAX_EXPANDED_NODES);
+    // Every node is one or two events (start and end); the default, a million, caps plain files.
+    budget.max_events = text
+        .len()
+        .saturating_add(MAX_EXPANDED_NODES)
+        .saturating_mul(2);
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
@@ -386,5 +394,18 @@ mod tests {
         }
         let err = parse(&bomb).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn many_plain_nodes_are_not_a_bomb() {
+        // 300,000 plain nodes: over the expansion allowance, but every one is in the file.
+        let mut text = String::from("goals:\n");
+        for i in 0..14_000 {
+            text.push_str(&format!(
+                "  - {{id: g{i}, metric: likes, target: {{at_least: 5}}, a: 1, b: 2, c: 3, d: 4, e: 5, f: 6}}\n"
+            ));
+        }
+        let (value, _) = parse(&text).unwrap();
+        assert_eq!(value["goals"].as_array().unwrap().len(), 14_000);
     }
 }

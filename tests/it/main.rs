@@ -1,7 +1,7 @@
 //! The integration tests, as one test binary (one link instead of one per file, as ripgrep does).
 //! Each module is one area; `cargo test --test it MODULE::` runs one of them. The data they read
 //! stays beside this directory: `tests/cmd`, `tests/fixtures`, `tests/snapshots`, `tests/eval`,
-//! `tests/data_errors`, `tests/cases`, `tests/diff`, `tests/action`, `tests/bench`.
+//! `tests/data_errors`, `tests/cases`, `tests/diff`, `tests/action`, `tests/bench`, `tests/hostile`.
 
 mod pool;
 mod repo;
@@ -23,12 +23,14 @@ mod evaluation;
 mod example;
 mod fixtures;
 mod github_actions;
+mod hostile;
 mod init;
 #[cfg(unix)]
 mod injection;
 #[cfg(unix)]
 mod install;
 mod links;
+mod outputs;
 mod parallel;
 mod real_exports;
 mod robustness;
