@@ -44,9 +44,10 @@ pub fn render(doc: &Document, template: Option<(&str, &str)>) -> Result<String, 
     let fail = |e: Error| TemplateError {
         file: name.to_string(),
         line: e.line(),
-        message: e
-            .detail()
-            .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+        message: e.detail().map_or_else(
+            || e.kind().to_string(),
+            |d| format!("{}: {d}{}", e.kind(), suggestion(&e, d, doc)),
+        ),
     };
     let mut env = environment(doc);
     // An attribute a template misspells (`g.titel`) must not render as nothing: printing or
@@ -107,6 +108,111 @@ impl std::io::Write for Bounded {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The filters a template can use: goalpost's and minijinja's built-in ones.
+const FILTERS: &[&str] = &[
+    "value",
+    "pct",
+    "bar",
+    "spark",
+    "status_icon",
+    "status_label",
+    "target_text",
+    "message",
+    "abs",
+    "attr",
+    "batch",
+    "bool",
+    "capitalize",
+    "count",
+    "d",
+    "default",
+    "dictsort",
+    "e",
+    "escape",
+    "first",
+    "float",
+    "format",
+    "groupby",
+    "indent",
+    "int",
+    "items",
+    "join",
+    "last",
+    "length",
+    "lines",
+    "list",
+    "lower",
+    "map",
+    "max",
+    "min",
+    "pprint",
+    "reject",
+    "rejectattr",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "select",
+    "selectattr",
+    "slice",
+    "sort",
+    "split",
+    "string",
+    "sum",
+    "title",
+    "tojson",
+    "trim",
+    "unique",
+    "upper",
+    "urlencode",
+];
+
+/// ` — did you mean `x`?` for a misspelt filter (among [`FILTERS`]) or attribute (among the
+/// document's keys), or nothing.
+fn suggestion(e: &Error, detail: &str, doc: &Document) -> String {
+    let word = match e.kind() {
+        ErrorKind::UnknownFilter => detail
+            .strip_prefix("filter ")
+            .and_then(|d| d.strip_suffix(" is unknown")),
+        ErrorKind::UndefinedError => detail
+            .strip_suffix("` is undefined")
+            .and_then(|d| d.strip_prefix('`'))
+            .and_then(|d| d.rsplit('.').next()),
+        _ => None,
+    };
+    let Some(word) = word else {
+        return String::new();
+    };
+    let keys = if e.kind() == ErrorKind::UnknownFilter {
+        FILTERS.iter().map(ToString::to_string).collect()
+    } else {
+        document_keys(doc)
+    };
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    crate::suggest::did_you_mean(word, &keys)
+        .map_or(String::new(), |k| format!(" — did you mean `{k}`?"))
+}
+
+/// Every key of the document's objects, at any depth (for did-you-mean).
+fn document_keys(doc: &Document) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    out.insert(k.clone());
+                    walk(v, out);
+                }
+            }
+            // The first element of a list stands for the others: they share their keys.
+            serde_json::Value::Array(items) => items.iter().take(1).for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(&serde_json::to_value(doc).unwrap_or_default(), &mut out);
+    out.into_iter().collect()
 }
 
 fn environment(doc: &Document) -> Environment<'static> {
