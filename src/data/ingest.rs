@@ -162,6 +162,8 @@ pub struct Ingest<'a> {
     slots: Vec<(usize, usize, Option<DurationUnit>, f64)>,
     /// Whether no two columns share a slot, so a cell is written once and never read first.
     distinct_slots: bool,
+    /// `count_rows:`: the slot every dated row adds 1 to.
+    count_slot: Option<usize>,
     /// Long layouts: the slot and duration unit of a metric-column text.
     long_slots: HashMap<Vec<u8>, Option<(usize, Option<DurationUnit>)>>,
     /// Table metric ids per slot.
@@ -199,7 +201,13 @@ impl<'a> Ingest<'a> {
             .iter()
             .enumerate()
             .all(|(i, a)| slots[..i].iter().all(|b| b.1 != a.1));
+        let count_slot = plan
+            .source
+            .count_rows
+            .as_ref()
+            .and_then(|m| slot(m.as_str()));
         Ingest {
+            count_slot,
             distinct_slots,
             plan,
             layout,
@@ -306,6 +314,10 @@ impl<'a> Ingest<'a> {
                     };
                 }
             }
+        }
+        if let Some(slot) = self.count_slot {
+            let cell = &mut batch.values[start + slot];
+            *cell = if cell.is_nan() { 1.0 } else { *cell + 1.0 };
         }
         let key = self.key(record, line)?;
         batch.rows.push((key, day));

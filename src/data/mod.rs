@@ -474,6 +474,11 @@ fn load_source(
     if source.layout == Some(crate::spec::model::Layout::Long) {
         provides = needs.metrics.iter().cloned().collect();
     }
+    if let Some(counted) = &source.count_rows
+        && !provides.iter().any(|p| p == counted.as_str())
+    {
+        provides.push(counted.to_string());
+    }
     table.metrics = provides
         .iter()
         .filter(|m| needs.metrics.contains(*m))

@@ -188,6 +188,10 @@ pub struct Source {
     /// What to do with a malformed cell.
     #[serde(default)]
     pub on_error: Option<OnError>,
+    /// Each data row is one of these: every dated row adds 1 to this metric on its date
+    /// (`count_rows: posts` on a per-post export makes "3 posts a week" a goal).
+    #[serde(default)]
+    pub count_rows: Option<SnakeId>,
     /// Which block of a file with several (each after a blank line, with its own title record
     /// and header) to read: its title record (`Instagram follows`) or its header line.
     #[serde(default)]
