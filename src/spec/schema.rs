@@ -81,6 +81,31 @@ pub fn validate(instance: &Value, spans: &SpanIndex, file: &str) -> Vec<Diagnost
     out
 }
 
+/// For a `YYYY-MM-DD` that is no calendar day (`2027-02-30`), what the month really has.
+fn missing_day(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day): (i16, i8, i8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!(
+            "there is no month {month}: months run from 01 to 12"
+        ));
+    }
+    let first = jiff::civil::Date::new(year, month, 1).ok()?;
+    let days = first.days_in_month();
+    (day < 1 || day > days).then(|| {
+        format!(
+            "that day does not exist: {} {year} has {days} days",
+            first.strftime("%B")
+        )
+    })
+}
+
 struct ErrorMapper<'a> {
     root: &'a Value,
     instance: &'a Value,
@@ -183,6 +208,9 @@ impl ErrorMapper<'_> {
                         self.spans.value(here),
                     )
                     .label("invalid value");
+                if let Some(help) = missing_day(&shown) {
+                    return vec![diag.label("no such day").help(help)];
+                }
                 vec![self.with_description(diag, parent_path(schema_path))]
             }
             _ => vec![self.diag(
@@ -370,11 +398,31 @@ impl ErrorMapper<'_> {
         let diag = self
             .diag(format!("unknown key `{key}` in {what}"), span)
             .label("unknown key");
+        if let Some(help) = self.decimal_comma(here, key) {
+            return diag.help(help);
+        }
         match did_you_mean(key, &known) {
             Some(best) => diag.help(format!("did you mean `{best}`?")),
             None if known.is_empty() => diag,
             None => diag.help(format!("known keys: {}", quote_list(&known))),
         }
+    }
+
+    /// `{at_most: 5,5}` is YAML for `at_most: 5` and a key `5`: a decimal written with a comma.
+    fn decimal_comma(&self, here: &str, key: &str) -> Option<String> {
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let map = self.instance.pointer(here)?.as_object()?;
+        let keys: Vec<&String> = map.keys().collect();
+        let at = keys.iter().position(|k| k.as_str() == key)?;
+        let before = keys.get(at.checked_sub(1)?)?;
+        let whole = map.get(before.as_str())?.as_i64()?;
+        map.get(key)?.is_null().then(|| {
+            format!(
+                "`{before}: {whole},{key}` reads as `{before}: {whole}` and a key `{key}`: write decimals with a point, `{whole}.{key}`"
+            )
+        })
     }
 
     /// Adds the description of the nearest schema node at or above `schema_path` as help.
