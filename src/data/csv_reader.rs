@@ -351,6 +351,13 @@ fn filled_fields(line: &[u8], delimiter: u8) -> usize {
 
 /// The cells of a header candidate, normalized (`None` when it is not one record of text).
 fn candidate_cells(buf: &[u8], delimiter: u8) -> Vec<String> {
+    first_record(buf, delimiter, |c| {
+        super::layout::normalize(String::from_utf8_lossy(c).trim_start_matches('\u{feff}'))
+    })
+}
+
+/// The cells of the first record of `buf`, each through `cell`; none when it holds no record.
+fn first_record(buf: &[u8], delimiter: u8, cell: impl Fn(&[u8]) -> String) -> Vec<String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -358,12 +365,7 @@ fn candidate_cells(buf: &[u8], delimiter: u8) -> Vec<String> {
         .from_reader(buf);
     let mut record = csv::ByteRecord::new();
     match reader.read_byte_record(&mut record) {
-        Ok(true) => record
-            .iter()
-            .map(|c| {
-                super::layout::normalize(String::from_utf8_lossy(c).trim_start_matches('\u{feff}'))
-            })
-            .collect(),
+        Ok(true) => record.iter().map(cell).collect(),
         _ => Vec::new(),
     }
 }
@@ -585,24 +587,12 @@ fn squash(text: &str) -> String {
 }
 
 fn raw_cells(buf: &[u8], delimiter: u8) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(buf);
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(true) => record
-            .iter()
-            .map(|c| {
-                String::from_utf8_lossy(c)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_string()
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    first_record(buf, delimiter, |c| {
+        String::from_utf8_lossy(c)
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_string()
+    })
 }
 
 /// The CSV reader settings for data rows: no header, ragged rows allowed (checked per row),

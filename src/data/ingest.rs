@@ -15,6 +15,12 @@ use super::table::{Day, Table, day_number};
 use crate::catalog::{Catalog, DurationUnit};
 use crate::spec::model::OnError;
 
+/// Whether `lowered` (a cell, trimmed and lower-cased) labels a total row: a built-in label or
+/// one of the source's `skip_rows_matching`.
+pub(super) fn is_total_label(lowered: &str, plan: &SourcePlan) -> bool {
+    TOTAL_LABELS.contains(&lowered) || plan.skip_matching.iter().any(|m| m == lowered)
+}
+
 /// Labels of total rows that exports append (first cell or date cell, any case).
 const TOTAL_LABELS: &[&str] = &[
     "total",
@@ -379,8 +385,7 @@ impl<'a> Ingest<'a> {
             return false;
         }
         let t = String::from_utf8_lossy(cell).trim().to_lowercase();
-        !t.is_empty()
-            && (TOTAL_LABELS.contains(&t.as_str()) || self.plan.skip_matching.contains(&t))
+        !t.is_empty() && is_total_label(&t, self.plan)
     }
 
     fn day(&mut self, record: &impl Row, line: u64) -> Result<Day, DataError> {

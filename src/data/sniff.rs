@@ -80,17 +80,7 @@ fn date_cells(
 }
 
 fn is_label(text: &str, plan: &SourcePlan) -> bool {
-    let t = text.trim().to_lowercase();
-    [
-        "total",
-        "totals",
-        "grand total",
-        "totaal",
-        "gesamt",
-        "summe",
-    ]
-    .contains(&t.as_str())
-        || plan.skip_matching.contains(&t)
+    super::ingest::is_total_label(&text.trim().to_lowercase(), plan)
 }
 
 fn with_format(plan: &SourcePlan, strftime: Option<&str>) -> DateFormat {
