@@ -103,6 +103,33 @@ impl<'d> EachSeries<'d> {
     pub fn iter(&self) -> impl Iterator<Item = &SeriesValues<'d>> {
         self.series.iter()
     }
+
+    /// The level on each day of `[a, b]` on which some series has a value: the sum over the
+    /// series of each one's newest value in `[a, day]` (a series without a row that day keeps
+    /// its level); `None` on the other days. One pass over each series: every new value
+    /// changes the total by its step from the series' previous value.
+    pub fn levels(&self, a: Day, b: Day) -> Vec<Option<f64>> {
+        let n = day_count(a, b);
+        let mut steps = vec![(Compensated::default(), false); n];
+        for series in &self.series {
+            let mut previous = 0.0;
+            series.each_in(a, b, |d, v| {
+                #[allow(clippy::cast_sign_loss, reason = "each_in calls back with a <= d")]
+                let (step, any) = &mut steps[(d - a) as usize];
+                step.add(v - previous);
+                *any = true;
+                previous = v;
+            });
+        }
+        let mut level = Compensated::default();
+        steps
+            .into_iter()
+            .map(|(step, any)| {
+                level.add(step.value());
+                any.then(|| level.value())
+            })
+            .collect()
+    }
 }
 
 /// Neumaier's compensated sum: the rounding error of each addition is carried along.
@@ -164,6 +191,14 @@ mod tests {
         assert_eq!(sums.total(13, 19), 0.0);
         assert_eq!(sums.by_day(11, 13), vec![None, Some(6.0), None]);
         let each = EachSeries::new(parts().collect());
+        // Levels: x is 1 from day 10 and 2 from 12; y is 4 from 12 and 8 from 20.
+        let levels = each.levels(10, 20);
+        assert_eq!(
+            (levels[0], levels[1], levels[2]),
+            (Some(1.0), None, Some(6.0))
+        );
+        assert_eq!(levels[10], Some(10.0));
+        assert_eq!(levels.iter().flatten().count(), 3);
         let last: Vec<_> = each.iter().map(|s| s.last_in(0, 15)).collect();
         assert_eq!(last, vec![Some(2.0), Some(4.0)]);
         let first: Vec<_> = each.iter().map(|s| s.first_in(11, 30)).collect();

@@ -438,14 +438,8 @@ impl Evaluator<'_> {
         }
         // The level on each day with a new value: every series' newest value so far (a series
         // without a row that day keeps its level), so an account that reports less often
-        // does not drop out of the line.
-        let levels: Vec<Option<f64>> = (frame.start..=observed_end)
-            .map(|d| {
-                values
-                    .value(&metric.id, d, d)
-                    .and_then(|_| values.value(&metric.id, frame.start, d))
-            })
-            .collect();
+        // does not drop out of the line. One pass per series, not one window per day.
+        let levels = values.levels(&metric.id, frame.start, observed_end);
         Trend::fit(frame.start, &levels)
     }
 

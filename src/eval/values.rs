@@ -49,6 +49,16 @@ impl<'a> Values<'a> {
         self.data.provides(metric)
     }
 
+    /// A level metric's level on each day of `[a, b]` that has a new value
+    /// ([`EachSeries::levels`](crate::data::EachSeries::levels)); `None` elsewhere, and on every
+    /// day for a metric no source provides.
+    pub fn levels(&self, metric: &str, a: Day, b: Day) -> Vec<Option<f64>> {
+        if !self.provided(metric) {
+            return vec![None; day_count(a, b)];
+        }
+        self.set.each_series(metric).levels(a, b)
+    }
+
     /// The metric's value over `[a, b]`; `None` is "no value".
     pub fn value(&self, metric: &str, a: Day, b: Day) -> Option<f64> {
         self.value_depth(metric, a, b, 0)
