@@ -146,6 +146,10 @@ pub struct DiffArgs {
     /// Exit 1 when a change loosens a goal (a lower target, a later deadline, a removed goal…).
     #[arg(long)]
     pub fail_on_loosened: bool,
+    /// With --fail-on-loosened: a loosening whose goal says why (a new or changed `why:` or
+    /// `notes:`) does not fail; a removed goal or a file-wide setting always does.
+    #[arg(long, requires = "fail_on_loosened")]
+    pub allow_explained: bool,
 }
 
 /// Formats of `goalpost diff`.

@@ -1,6 +1,7 @@
 //! `goalpost diff [FILE] --base REF [--head REF]`: what changed in the goals between two git
 //! revisions (SPEC §7). Exit codes: 0 done (or nothing loosened with `--fail-on-loosened`), 1 a
-//! change loosens a goal and `--fail-on-loosened` is set, 2 could not run (not a git
+//! change loosens a goal and `--fail-on-loosened` is set (with `--allow-explained`, a change
+//! that gives no reason), 2 could not run (not a git
 //! repository, unknown revision, a missing or invalid goal file).
 
 use crate::Exit;
@@ -32,7 +33,7 @@ pub fn run(args: &DiffArgs) -> Exit {
     };
     if !super::print_stdout(&out) {
         Exit::Failed
-    } else if args.fail_on_loosened && doc.loosens() {
+    } else if args.fail_on_loosened && doc.fails_gate(args.allow_explained) {
         Exit::Findings
     } else {
         Exit::Clean

@@ -8,7 +8,7 @@ use super::fields;
 use super::goal::{Delta, GoalAt, goal_deltas};
 use super::load::Side;
 use super::settings::file_changes;
-use super::{Change, ChangeKind, Effect, Position, sort};
+use super::{Change, ChangeKind, Effect, Position, Reason, ReasonKey, sort};
 use crate::lint::goal_pointer;
 
 /// Every change from `base` to `head`, loosened first (see [`super::Effect`]). Without a base
@@ -35,7 +35,12 @@ pub fn compare(base: Option<&Side>, head: &Side) -> Vec<Change> {
     for h in &head_goals {
         let place = |delta: Delta| (Position::Head(h.index), goal_change(head, h, delta));
         if let Some(b) = base_by_id.get(h.id()) {
-            out.extend(goal_deltas(b, h, &renames).into_iter().map(place));
+            let reason = stated_reason(b, h);
+            out.extend(goal_deltas(b, h, &renames).into_iter().map(|delta| {
+                let mut placed = place(delta);
+                placed.1.explain(reason.as_ref());
+                placed
+            }));
         } else if let Some(old) = renames.iter().find(|(_, new)| **new == h.id()) {
             let mut change = goal_change(head, h, renamed(old.0, h.id()));
             change.previous_id = Some(old.0.to_string());
@@ -46,7 +51,16 @@ pub fn compare(base: Option<&Side>, head: &Side) -> Vec<Change> {
     }
     for b in gone.iter().filter(|b| !renames.contains_key(b.id())) {
         if let Some(base) = base {
-            out.push((Position::Base(b.index), goal_change(base, b, removed(b))));
+            // A removed goal has no head version to say why in: the pull request must.
+            let mut change = goal_change(base, b, removed(b));
+            change.explain(None);
+            out.push((Position::Base(b.index), change));
+        }
+    }
+    // A file-wide setting has no goal to say why in either.
+    for (_, change) in &mut out {
+        if change.id.is_none() {
+            change.explain(None);
         }
     }
     sort(&mut out);
@@ -73,6 +87,25 @@ fn pair_renames<'a>(gone: &[&GoalAt<'a>], new: &[&GoalAt<'a>]) -> HashMap<&'a st
     pairs
 }
 
+/// The reason the head version of a goal gives for changing it: its `why:` (else its
+/// `notes:`) when that is present and differs from the base version's, blanks aside.
+fn stated_reason(b: &GoalAt, h: &GoalAt) -> Option<Reason> {
+    let words = |text: &Option<String>| -> Option<String> {
+        let joined = text
+            .as_deref()?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!joined.is_empty()).then_some(joined)
+    };
+    let changed = |key: ReasonKey, before: &Option<String>, after: &Option<String>| {
+        let text = words(after)?;
+        (words(before).as_ref() != Some(&text)).then_some(Reason { key, text })
+    };
+    changed(ReasonKey::Why, &b.goal.why, &h.goal.why)
+        .or_else(|| changed(ReasonKey::Notes, &b.goal.notes, &h.goal.notes))
+}
+
 fn goal_change(side: &Side, g: &GoalAt, delta: Delta) -> Change {
     Change::from_delta(
         Some(g.id().to_string()),
@@ -88,7 +121,7 @@ fn added(h: &GoalAt) -> Delta {
         kind: ChangeKind::Added,
         effect: Effect::Neutral,
         before: None,
-        after: Some(fields::summary_text(h.goal)),
+        after: Some(fields::summary_text(h.goal, &h.units)),
     }
 }
 
@@ -97,7 +130,7 @@ fn removed(b: &GoalAt) -> Delta {
     Delta {
         kind: ChangeKind::Removed,
         effect: Effect::Loosened,
-        before: Some(fields::summary_text(b.goal)),
+        before: Some(fields::summary_text(b.goal, &b.units)),
         after: None,
     }
 }

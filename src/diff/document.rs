@@ -60,6 +60,9 @@ pub struct DiffSummary {
     pub tightened: usize,
     /// Changes that neither loosen nor tighten, or cannot be ordered without data.
     pub neutral: usize,
+    /// Loosened changes that give no reason (the `loosened-without-reason` finding): what
+    /// `--fail-on-loosened --allow-explained` fails on.
+    pub unexplained: usize,
 }
 
 impl DiffDocument {
@@ -71,6 +74,7 @@ impl DiffDocument {
             loosened: count(Effect::Loosened),
             tightened: count(Effect::Tightened),
             neutral: count(Effect::Neutral),
+            unexplained: changes.iter().filter(|c| c.finding.is_some()).count(),
         };
         DiffDocument {
             schema_version: SCHEMA_VERSION,
@@ -89,6 +93,16 @@ impl DiffDocument {
     /// Whether any change loosens a goal.
     pub fn loosens(&self) -> bool {
         self.summary.loosened > 0
+    }
+
+    /// Whether `--fail-on-loosened` fails: on any loosened change, or with `allow_explained`
+    /// (`--allow-explained`) only on one that gives no reason.
+    pub fn fails_gate(&self, allow_explained: bool) -> bool {
+        if allow_explained {
+            self.summary.unexplained > 0
+        } else {
+            self.loosens()
+        }
     }
 
     /// The document as pretty JSON, ending in a newline.

@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{Metric, canonical_platform};
+use crate::catalog::{DurationUnit, Metric, Unit, canonical_platform};
+use crate::report::format;
 use crate::spec::model::{Baseline, Goal, OneOrMany, Period, Target};
-use crate::spec::scalars::{Quantity, format_number};
+use crate::spec::scalars::{Quantity, QuantityKind};
 use crate::spec::time::period_range;
 
 /// Whether two numbers are the same literal: `"4.5%"` and `0.045` differ in their last bits.
@@ -123,24 +124,65 @@ pub(super) fn baseline(goal: &Goal) -> Option<BaselineForm> {
     })
 }
 
-/// The baseline as written: `4.1`, `2026-Q4`, `2026-10-01 to 2026-12-31`, or `none`.
-pub(super) fn baseline_text(goal: &Goal) -> String {
+/// How `check` shows a goal's numbers, so that a reviewer reads the same `€5,000` and `4.5%` in
+/// a diff as in the scorecard: the metric's unit and the file's currency.
+#[derive(Debug, Clone)]
+pub(super) struct Units {
+    unit: Unit,
+    duration: Option<DurationUnit>,
+    currency: String,
+}
+
+impl Units {
+    /// The units of a goal on `metric` (a count when the metric is unknown or a composite has
+    /// none), in a file whose money is `currency`.
+    pub fn of(metric: Option<&Metric>, currency: &str) -> Units {
+        Units {
+            unit: metric.map_or(Unit::Count, |m| m.unit),
+            duration: metric.and_then(|m| m.duration_unit),
+            currency: currency.to_string(),
+        }
+    }
+
+    /// A value of the metric: `12,000`, `4.5%`, `€6.50`.
+    fn number(&self, v: f64) -> String {
+        format::value(Some(v), self.unit, self.duration, &self.currency)
+    }
+
+    /// A quantity the goal file wrote: a plain number in the metric's unit; a percent or
+    /// percentage points as written (`"4.5%"`, `"0.5pp"`), since those are already units.
+    fn quantity(&self, q: &Quantity) -> String {
+        match q.kind {
+            QuantityKind::Number => self.number(q.value),
+            QuantityKind::Percent | QuantityKind::Points => q.display(),
+        }
+    }
+}
+
+/// The baseline as written, a fixed value in the metric's unit: `4.1★`, `2026-Q4`,
+/// `2026-10-01 to 2026-12-31`, or `none`.
+pub(super) fn baseline_text(goal: &Goal, units: &Units) -> String {
     let period = |p: &Period| match p {
         Period::Named(name) => name.to_string(),
         Period::Range(r) => format!("{} to {}", r.start, r.deadline),
     };
     match &goal.baseline {
         None => "none".into(),
-        Some(Baseline::Number(q)) => q.display(),
-        Some(Baseline::Value(v)) => v.value.display(),
+        Some(Baseline::Number(q)) => units.quantity(q),
+        Some(Baseline::Value(v)) => units.quantity(&v.value),
         Some(Baseline::Period(p)) => period(&p.period),
         Some(Baseline::Range(r)) => format!("{} to {}", r.start, r.end),
     }
 }
 
-/// The target in words: `≥ 300`, `≤ 6.5`, `1.5 to 3`, `+20% vs baseline`; with a fixed baseline
-/// the resulting bound follows: `+0.3 vs baseline (≥ 4.4)`.
-pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineForm>) -> String {
+/// The target in words, as `check` writes it: `≥ 300`, `≤ €6.50`, `1.5× to 3×`, `+20% vs
+/// baseline`; with a fixed baseline the resulting bound follows: `+0.3 vs baseline (≥ 4.4★)`.
+/// A relative amount is shown as written (`+20%` is relative, not 20 percentage points).
+pub(super) fn target_text(
+    target: Option<&Target>,
+    baseline: Option<BaselineForm>,
+    units: &Units,
+) -> String {
     let Some(target) = target else {
         return "none".into();
     };
@@ -150,13 +192,15 @@ pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineForm
     };
     // Over a fixed baseline a relative target has a known bound: show it.
     let bound = |sign: &str, pick: fn((f64, f64)) -> f64| match (fixed, target.band(fixed)) {
-        (Some(_), Some(band)) => format!(" ({sign} {})", format_number(pick(band))),
+        (Some(_), Some(band)) => format!(" ({sign} {})", units.number(pick(band))),
         _ => String::new(),
     };
     match target {
-        Target::AtLeast(q) => format!("≥ {}", q.display()),
-        Target::AtMost(q) => format!("≤ {}", q.display()),
-        Target::Between([lo, hi]) => format!("{} to {}", lo.display(), hi.display()),
+        Target::AtLeast(q) => format!("≥ {}", units.quantity(q)),
+        Target::AtMost(q) => format!("≤ {}", units.quantity(q)),
+        Target::Between([lo, hi]) => {
+            format!("{} to {}", units.quantity(lo), units.quantity(hi))
+        }
         Target::Increase(q) => format!("+{} vs baseline{}", q.display(), bound("≥", |b| b.0)),
         Target::Decrease(q) => format!("−{} vs baseline{}", q.display(), bound("≤", |b| b.1)),
     }
@@ -164,7 +208,7 @@ pub(super) fn target_text(target: Option<&Target>, baseline: Option<BaselineForm
 
 /// What a goal is, in a few words, for an added or removed goal: its target on its metric, or
 /// its members.
-pub(super) fn summary_text(goal: &Goal) -> String {
+pub(super) fn summary_text(goal: &Goal, units: &Units) -> String {
     if let Some(members) = &goal.all_of {
         let ids: Vec<&str> = members.iter().map(|m| m.as_str()).collect();
         return format!("all of {}", ids.join(", "));
@@ -172,7 +216,7 @@ pub(super) fn summary_text(goal: &Goal) -> String {
     let metric = goal.metric.as_ref().map_or("", |m| m.as_str());
     format!(
         "{metric} {}",
-        target_text(goal.target.as_ref(), baseline(goal))
+        target_text(goal.target.as_ref(), baseline(goal), units)
     )
 }
 

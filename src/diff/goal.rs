@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::fields::{self, MetricDefinition, Scope};
+use super::fields::{self, MetricDefinition, Scope, Units};
 use super::load::Side;
 use super::target::{self, TargetSide};
 use super::{ChangeKind, Effect};
 use crate::catalog::{Aggregate, Metric};
+use crate::resolve::{FileSettings, defaults};
 use crate::spec::model::{Goal, Pass, Severity, Target};
 use crate::spec::time::{GoalWindow, goal_window};
 
@@ -19,24 +20,31 @@ pub(super) struct GoalAt<'a> {
     pub index: usize,
     metric: Option<&'a Metric>,
     window: GoalWindow,
+    /// How its numbers are shown.
+    pub units: Units,
 }
 
 impl<'a> GoalAt<'a> {
     /// Every goal of `side`, in file order.
     pub fn all(side: &'a Side) -> Vec<GoalAt<'a>> {
+        let currency = FileSettings::of(&side.parsed.model).currency;
         side.parsed
             .model
             .goals
             .iter()
             .enumerate()
-            .map(|(index, goal)| GoalAt {
-                goal,
-                index,
-                metric: goal
+            .map(|(index, goal)| {
+                let metric = goal
                     .metric
                     .as_ref()
-                    .and_then(|m| side.catalog.get(m.as_str())),
-                window: goal_window(goal).unwrap_or_default(),
+                    .and_then(|m| side.catalog.get(m.as_str()));
+                GoalAt {
+                    goal,
+                    index,
+                    metric,
+                    window: goal_window(goal).unwrap_or_default(),
+                    units: Units::of(metric, &currency),
+                }
             })
             .collect()
     }
@@ -119,7 +127,10 @@ fn what_deltas(b: &GoalAt, h: &GoalAt, out: &mut Vec<Delta>) {
     }
     let (bl_b, bl_h) = (fields::baseline(gb), fields::baseline(gh));
     if bl_b != bl_h {
-        let (before, after) = (fields::baseline_text(gb), fields::baseline_text(gh));
+        let (before, after) = (
+            fields::baseline_text(gb, &b.units),
+            fields::baseline_text(gh, &h.units),
+        );
         out.push(Delta::new(
             ChangeKind::BaselineChanged,
             Effect::Neutral,
@@ -130,8 +141,8 @@ fn what_deltas(b: &GoalAt, h: &GoalAt, out: &mut Vec<Delta>) {
     let better = h.metric.and_then(|m| m.better);
     let (tb, th) = (TargetSide::of(gb), TargetSide::of(gh));
     if let Some((kind, effect)) = target::compare(tb, th, better, same_metric) {
-        let before = fields::target_text(gb.target.as_ref(), bl_b);
-        let after = fields::target_text(gh.target.as_ref(), bl_h);
+        let before = fields::target_text(gb.target.as_ref(), bl_b, &b.units);
+        let after = fields::target_text(gh.target.as_ref(), bl_h, &h.units);
         out.push(Delta::new(kind, effect, before, after));
     }
 }
@@ -270,6 +281,15 @@ fn stake_deltas(gb: &Goal, gh: &Goal, renames: &HashMap<&str, &str>, out: &mut V
             text(gh),
         ));
     }
+    // Whether a trend or today's level is the easier forecast depends on the data.
+    let projection = |g: &Goal| g.projection.unwrap_or(defaults::PROJECTION);
+    neutral(
+        out,
+        ChangeKind::ProjectionChanged,
+        projection(gb),
+        projection(gh),
+        ToString::to_string,
+    );
     let members = |g: &Goal| -> Option<Vec<String>> {
         let ids = g.all_of.as_ref()?;
         Some(ids.iter().map(ToString::to_string).collect())

@@ -127,6 +127,8 @@ change_kinds! {
     SeverityChanged => "severity changed",
     /// The members of a composite goal (`all_of:`) changed.
     MembersChanged => "members changed",
+    /// `projection:` changed: a level goal is projected by its trend or by today's value.
+    ProjectionChanged => "projection changed",
     /// `defaults.tolerance` changed (every goal's at-risk band).
     ToleranceChanged => "tolerance changed",
     /// `defaults.fail_on` changed (which statuses fail CI).
@@ -158,6 +160,54 @@ pub struct Change {
     pub file: String,
     /// 1-based line of the goal (or setting) in `file`.
     pub line: usize,
+    /// For a change that loosens a goal: the reason the head version gives for it, a `why:`
+    /// or `notes:` of the goal that is new or changed; `null` when none is given, and for
+    /// every change that does not loosen a goal.
+    pub reason: Option<Reason>,
+    /// `loosened-without-reason` when the change loosens a goal and [`Change::reason`] is
+    /// `null`: the goalposts moved and the file does not say why.
+    pub finding: Option<Finding>,
+}
+
+/// The reason a loosened goal gives: the text of the `why:` or `notes:` it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reason {
+    /// The key that says why: `why` or `notes` (`why` when both changed).
+    pub key: ReasonKey,
+    /// Its text in the head version.
+    pub text: String,
+}
+
+/// Which key of a goal states a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKey {
+    /// `why:`, why the goal matters.
+    Why,
+    /// `notes:`, free text.
+    Notes,
+}
+
+/// A finding of `diff` about a change. The id is stable (the JSON document and annotations
+/// carry it) and distinct from every lint rule id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Finding {
+    /// A goal was loosened (or removed) and the head version's `why:` and `notes:` of the
+    /// goal are what they were: nothing in the file says why.
+    #[serde(rename = "loosened-without-reason")]
+    LoosenedWithoutReason,
+}
+
+impl Finding {
+    /// The finding's stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Finding::LoosenedWithoutReason => "loosened-without-reason",
+        }
+    }
 }
 
 impl Change {
@@ -181,6 +231,20 @@ impl Change {
             after: delta.after,
             file,
             line,
+            reason: None,
+            finding: None,
+        }
+    }
+
+    /// Records what the goal says about a loosening: `reason` when it states one, the
+    /// `loosened-without-reason` finding when it does not. Other changes need no reason.
+    fn explain(&mut self, reason: Option<&Reason>) {
+        if !self.loosens {
+            return;
+        }
+        self.reason = reason.cloned();
+        if self.reason.is_none() {
+            self.finding = Some(Finding::LoosenedWithoutReason);
         }
     }
 }

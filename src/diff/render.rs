@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::document::DiffDocument;
-use super::{Change, ChangeKind, Effect};
+use super::{Change, ChangeKind, Effect, ReasonKey};
 use crate::report::annotations::{LIMIT, data, property};
 use crate::report::markdown::escape;
 
@@ -26,6 +26,35 @@ fn what(c: &Change) -> String {
     }
 }
 
+/// Longest reason shown in text, Markdown and annotations; the JSON document has all of it.
+const REASON_CHARS: usize = 120;
+
+/// What a loosened change says about why, in a few words: `why: Q4 budget moved to TikTok`,
+/// or the finding when it gives no reason; `None` for changes that need none.
+fn reason_words(c: &Change) -> Option<String> {
+    if let Some(r) = &c.reason {
+        let mut text: String = r.text.chars().take(REASON_CHARS).collect();
+        if r.text.chars().count() > REASON_CHARS {
+            text.push('…');
+        }
+        let key = match r.key {
+            ReasonKey::Why => "why",
+            ReasonKey::Notes => "notes",
+        };
+        return Some(format!("{key}: {text}"));
+    }
+    c.finding.map(|f| format!("no reason given ({})", f.id()))
+}
+
+/// How a change without a reason can get one.
+fn reason_help(c: &Change) -> &'static str {
+    if c.id.is_none() || c.kind == ChangeKind::Removed {
+        "no reason given, and the goal file has no place for one: --allow-explained does not pass it"
+    } else {
+        "no reason given: say why in the goal's `why:` or `notes:`"
+    }
+}
+
 /// The goal id, or the setting's name for a file-wide change.
 fn subject(c: &Change) -> &str {
     c.id.as_deref().unwrap_or(&c.title)
@@ -40,8 +69,12 @@ fn plain(text: &str) -> String {
 
 fn summary_counts(doc: &DiffDocument) -> String {
     let s = &doc.summary;
+    let unexplained = match s.unexplained {
+        0 => String::new(),
+        n => format!(" ({n} without a reason)"),
+    };
     format!(
-        "{} change{}: {} loosened, {} tightened, {} other",
+        "{} change{}: {} loosened{unexplained}, {} tightened, {} other",
         s.changes,
         if s.changes == 1 { "" } else { "s" },
         s.loosened,
@@ -60,6 +93,16 @@ pub fn text(doc: &DiffDocument, color: bool) -> String {
         let _ = writeln!(out, "  --> {}:{}", plain(&c.file), c.line);
         if c.id.as_deref().is_some_and(|id| id != c.title) {
             let _ = writeln!(out, "   = {}", plain(&c.title));
+        }
+        match (c.finding, reason_words(c)) {
+            (Some(finding), _) => {
+                let help = reason_help(c);
+                let _ = writeln!(out, "   = warning[{}]: {help}", finding.id());
+            }
+            (None, Some(words)) => {
+                let _ = writeln!(out, "   = {}", plain(&words));
+            }
+            (None, None) => {}
         }
         let _ = writeln!(out);
     }
@@ -104,9 +147,10 @@ pub fn markdown(doc: &DiffDocument) -> String {
     }
     let mut out = format!("{MARKDOWN_HEADING}\n\n");
     let s = &doc.summary;
-    let loosened = match s.loosened {
-        0 => "0 loosened".to_string(),
-        n => format!("**{n} loosened**"),
+    let loosened = match (s.loosened, s.unexplained) {
+        (0, _) => "0 loosened".to_string(),
+        (n, 0) => format!("**{n} loosened**"),
+        (n, u) => format!("**{n} loosened** ({u} without a reason)"),
     };
     let intro = if doc.base.exists {
         format!("Changes to {file} {range}")
@@ -118,16 +162,23 @@ pub fn markdown(doc: &DiffDocument) -> String {
         "{intro}: {loosened}, {} tightened, {} other.\n",
         s.tightened, s.neutral
     );
-    out.push_str("| | goal | change | before | after | line |\n|---|---|---|---|---|---|\n");
+    out.push_str(
+        "| | goal | change | before | after | reason | line |\n|---|---|---|---|---|---|---|\n",
+    );
     for c in &doc.changes {
         let goal = match &c.id {
             Some(id) if *id != c.title => format!("**{}** — {}", escape(id), escape(&c.title)),
             _ => format!("**{}**", escape(subject(c))),
         };
         let cell = |v: &Option<String>| v.as_deref().map_or_else(|| "–".into(), escape);
+        let reason = match (reason_words(c), c.finding) {
+            (Some(words), None) => escape(&words),
+            (Some(words), Some(_)) => format!("⚠️ {}", escape(&words)),
+            (None, _) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {goal} | {} | {} | {} | {}:{} |",
+            "| {} | {goal} | {} | {} | {} | {reason} | {}:{} |",
             icon(c.effect),
             escape(c.kind.label()),
             cell(&c.before),
@@ -159,7 +210,10 @@ pub fn github(doc: &DiffDocument) -> String {
             _ => format!(",line={}", c.line),
         };
         let title = format!("goalpost: {} {}", subject(c), c.kind.label());
-        let message = format!("{}: {}", c.title, what(c));
+        let mut message = format!("{}: {}", c.title, what(c));
+        if let Some(words) = reason_words(c) {
+            let _ = write!(message, "; {words}");
+        }
         let _ = writeln!(
             out,
             "::warning file={}{line},title={}::{}",

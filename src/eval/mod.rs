@@ -15,6 +15,7 @@ use crate::catalog::{Aggregate, Catalog, Metric, Unit};
 use crate::data::{DataError, DataSet, Day, Needs, day_number, normalize};
 use crate::data::{Rollups, Selection};
 use crate::lint::goal_pointer;
+use crate::resolve::defaults;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
@@ -427,7 +428,7 @@ impl Evaluator<'_> {
     /// its observed window, which projects it to the deadline.
     fn trend(&self, goal: &Goal, metric: &Metric, values: &Values, frame: Frame) -> Option<Trend> {
         if metric.aggregate != Aggregate::Last
-            || goal.projection == Some(Projection::Level)
+            || goal.projection.unwrap_or(defaults::PROJECTION) == Projection::Level
             || goal.rolling.is_some()
         {
             return None;

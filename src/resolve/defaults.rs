@@ -2,7 +2,7 @@
 //! the crate restates these values: stages read them from a resolved [`super::FileSettings`] or
 //! [`super::Plan`].
 
-use crate::vocab::Status;
+use crate::vocab::{Projection, Status};
 
 /// The currency of a file without `currency:`.
 pub const CURRENCY: &str = "EUR";
@@ -18,3 +18,5 @@ pub const STALE_AFTER_DAYS: u32 = 7;
 pub const MIN_SAMPLE: f64 = 100.0;
 /// `defaults.fail_on`: the statuses that fail `check`.
 pub const FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];
+/// A goal's `projection:`: how a level metric (`aggregate: last`) is projected to its deadline.
+pub const PROJECTION: Projection = Projection::Trend;

@@ -217,7 +217,10 @@ fn markdown_is_a_safe_section_with_loosened_changes_first() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let md = run.stdout;
     assert!(md.starts_with("### Moved goalposts\n\n"), "{md}");
-    assert!(md.contains("**1 loosened**, 1 tightened, 0 other"), "{md}");
+    assert!(
+        md.contains("**1 loosened** (1 without a reason), 1 tightened, 0 other"),
+        "{md}"
+    );
     let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
     assert_eq!(rows.len(), 3, "a header and two changes:\n{md}");
     assert!(
@@ -229,8 +232,8 @@ fn markdown_is_a_safe_section_with_loosened_changes_first() {
         "{md}"
     );
     for row in &rows[1..] {
-        // Every row keeps its seven cell borders: no `|` from user text survives unescaped.
-        assert_eq!(row.matches(" | ").count() + 2, 7, "{row}");
+        // Every row keeps its eight cell borders: no `|` from user text survives unescaped.
+        assert_eq!(row.matches(" | ").count() + 2, 8, "{row}");
     }
     assert!(
         !md.contains("<script>") && md.contains("&lt;script&gt;"),
@@ -320,7 +323,7 @@ fn text_is_compiler_style_and_plain_when_piped() {
         text.contains("tightened: sentiment: severity changed: warn → error"),
         "{text}"
     );
-    assert!(text.ends_with("diff loosened: 2 changes: 1 loosened, 1 tightened, 0 other (main:goals.yaml → goals.yaml)\n"), "{text}");
+    assert!(text.ends_with("diff loosened: 2 changes: 1 loosened (1 without a reason), 1 tightened, 0 other (main:goals.yaml → goals.yaml)\n"), "{text}");
     assert!(!text.contains('\x1b'), "no color when piped");
     assert_eq!(
         text.matches("\n  --> ").count(),
@@ -341,4 +344,124 @@ fn text_is_colored_only_when_forced_and_never_with_no_color() {
     );
     let both = repo.goalpost_with(&args, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]);
     assert!(!both.stdout.contains('\x1b'), "{}", both.stdout);
+}
+
+/// The base goal file with the `leads` goal's target lowered to 250 and `extra` inserted
+/// after its target line (a `why:` or `notes:`, or nothing).
+fn leads_loosened(extra: &str) -> (Repo, String) {
+    let base = fixture("base.yaml");
+    let repo = with_base(&base);
+    let head = base.replace(
+        "    target: {at_least: 300}\n",
+        &format!("    target: {{at_least: 250}}\n{extra}"),
+    );
+    (repo, head)
+}
+
+#[test]
+fn a_loosened_goal_without_a_reason_is_a_finding_and_a_stated_one_is_shown() {
+    let (repo, head) = leads_loosened("");
+    repo.write("goals.yaml", &head);
+    let run = repo.goalpost(&["diff", "--base", "main", "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let change = &doc["changes"][0];
+    assert_eq!(change["finding"], "loosened-without-reason", "{change}");
+    assert_eq!(change["reason"], serde_json::Value::Null);
+    assert_eq!(doc["summary"]["unexplained"], 1);
+
+    let (repo, head) = leads_loosened("    notes: \"Sales cut the   spring budget\"\n");
+    repo.write("goals.yaml", &head);
+    let run = repo.goalpost(&["diff", "--base", "main", "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let change = &doc["changes"][0];
+    assert_eq!(change["finding"], serde_json::Value::Null, "{change}");
+    assert_eq!(change["reason"]["key"], "notes");
+    assert_eq!(change["reason"]["text"], "Sales cut the spring budget");
+    assert_eq!(doc["summary"]["unexplained"], 0);
+    let text = repo.goalpost(&["diff", "--base", "main"]).stdout;
+    assert!(
+        text.contains("   = notes: Sales cut the spring budget\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unchanged_why_is_no_reason_and_blanks_do_not_make_one() {
+    // The base's `sentiment` goal keeps its (absent) why; `leads` gets one that only differs
+    // from the base's in blanks: neither states a reason.
+    let base = fixture("base.yaml").replace(
+        "    target: {at_least: 300}\n",
+        "    target: {at_least: 300}\n    why: Sales asked for it\n",
+    );
+    let repo = with_base(&base);
+    let head = base.replace(
+        "    target: {at_least: 300}\n    why: Sales asked for it\n",
+        "    target: {at_least: 250}\n    why: \"Sales  asked for it \"\n",
+    );
+    repo.write("goals.yaml", &head);
+    let doc: serde_json::Value = serde_json::from_str(
+        &repo
+            .goalpost(&["diff", "--base", "main", "-f", "json"])
+            .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(doc["changes"][0]["finding"], "loosened-without-reason");
+}
+
+#[test]
+fn allow_explained_passes_a_stated_reason_but_never_a_removed_goal() {
+    let (repo, head) = leads_loosened("    why: Budget moved to TikTok in March\n");
+    repo.write("goals.yaml", &head);
+    let gate = ["diff", "--base", "main", "--fail-on-loosened"];
+    assert_eq!(
+        repo.goalpost(&gate).code,
+        1,
+        "a loosening fails the plain gate"
+    );
+    let allowed = [&gate[..], &["--allow-explained"]].concat();
+    let run = repo.goalpost(&allowed);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // The same file with a goal removed: nothing can explain that in the file.
+    let removed = head.replace("  - id: badge\n", "  - id: badge-gone-marker\n");
+    let removed = removed
+        .split("  - id: badge-gone-marker\n")
+        .next()
+        .expect("the goals before badge")
+        .to_string()
+        + &head[head.find("  - id: sentiment").expect("sentiment")..];
+    repo.write("goals.yaml", &removed);
+    let run = repo.goalpost(&allowed);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("warning[loosened-without-reason]: no reason given, and the goal file has no place for one"),
+        "{}",
+        run.stdout
+    );
+
+    let run = repo.goalpost(&["diff", "--base", "main", "--allow-explained"]);
+    assert_eq!(
+        run.code, 2,
+        "--allow-explained needs --fail-on-loosened: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn numbers_are_shown_in_the_metric_unit_as_check_shows_them() {
+    let base = fixture("base.yaml");
+    let repo = with_base(&base);
+    let head = base
+        .replace("target: {at_most: 5000}", "target: {at_most: 6000}")
+        .replace("target: {at_least: \"90%\"}", "target: {at_least: 0.85}")
+        .replace("target: {at_most: 6.5}", "target: {at_most: 7}");
+    repo.write("goals.yaml", &head);
+    let text = repo.goalpost(&["diff", "--base", "main"]).stdout;
+    for shown in [
+        "target loosened: ≤ €5,000.00 → ≤ €6,000.00",
+        "target loosened: ≥ 90% → ≥ 85%",
+        "target loosened: ≤ €6.50 → ≤ €7.00",
+    ] {
+        assert!(text.contains(shown), "`{shown}` in\n{text}");
+    }
 }
