@@ -168,6 +168,7 @@ fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> Go
                     actual: j.actual,
                     projected: j.projected,
                     status: j.status,
+                    partial: j.observed_end.is_some_and(|seen| seen < *e),
                 })
                 .collect()
         }),

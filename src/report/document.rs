@@ -286,6 +286,9 @@ pub struct BucketReport {
     pub projected: Option<f64>,
     /// The bucket's status.
     pub status: Status,
+    /// Whether the observed days end before the bucket does (the current bucket, or data that
+    /// stops early): `actual` covers only part of it.
+    pub partial: bool,
 }
 
 /// A data source and what was read from it.
