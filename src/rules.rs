@@ -111,6 +111,8 @@ rules! {
     FractionalCount = "fractional-count", "M", Warn, true;
     /// `check`: rows with values but no date, which no window counts.
     UndatedRows = "undated-rows", "-", Warn, true;
+    /// `check`: malformed rows left out because the source says `on_error: skip`.
+    SkippedRows = "skipped-rows", "-", Warn, true;
     /// `check`: a source's files hold a header but no data rows.
     EmptySource = "empty-source", "-", Warn, true;
     /// `check`: a source's platform column holds values that map to no known platform.

@@ -1,8 +1,10 @@
 //! Splitting a CSV stream into chunks that end on record boundaries, so that each chunk can be
 //! parsed on its own thread. A boundary is a line break outside a quoted field, found with the
 //! same quoting rules the CSV reader applies (quotes open a field only at its start, `""` is an
-//! escaped quote, `#` lines are comments). Chunks without a quote — nearly every export — are
-//! split at their last line break without a scan.
+//! escaped quote, `#` lines are comments, and a record or comment ends at `\n` or at a `\r`
+//! alone, as the `csv` crate ends it). Chunks without a quote — nearly every export — are split
+//! at their last line break without a scan. Chunks are cut only after a `\n`, so a `\r\n` pair
+//! is never split.
 
 use std::io::{BufRead, ErrorKind};
 
@@ -89,14 +91,16 @@ pub fn record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
     let mut last = None;
     for (i, &b) in buf.iter().enumerate() {
         state = match (state, b) {
-            (ScanState::Comment, b'\n') => ScanState::RecordStart,
+            (ScanState::Comment, b'\n' | b'\r') => ScanState::RecordStart,
             (ScanState::Comment, _) => ScanState::Comment,
             (ScanState::RecordStart, b'#') => ScanState::Comment,
             (ScanState::Quoted, b'"') => ScanState::QuoteInQuoted,
             (ScanState::Quoted, _) => ScanState::Quoted,
             (ScanState::QuoteInQuoted, b'"') => ScanState::Quoted,
             (ScanState::RecordStart | ScanState::FieldStart, b'"') => ScanState::Quoted,
-            (_, b'\n') => ScanState::RecordStart,
+            // A `\r` outside quotes ends the record for the CSV reader, so a quote after it
+            // opens a field: the scan must agree, or a cut could fall inside that field.
+            (_, b'\n' | b'\r') => ScanState::RecordStart,
             (_, d) if d == delimiter => ScanState::FieldStart,
             _ => ScanState::Unquoted,
         };
@@ -135,6 +139,14 @@ mod tests {
     fn a_quote_inside_an_unquoted_field_is_a_character() {
         // `5" screen` does not open a quoted field, so the line break after it ends the record.
         assert_eq!(record_end(b"tv,5\" screen\nb,c", b','), Some(13));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_record_before_a_quoted_field() {
+        // `a,b\r` is a record of its own; `"x\ny"` is one quoted field, not a cut point.
+        assert_eq!(record_end(b"a,b\r\"x\ny\",1\nc", b','), Some(12));
+        assert_eq!(record_end(b"a,b\r\"x\ny", b','), None);
+        assert_eq!(record_end(b"# c\r\"x\ny\"\n", b','), Some(10));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use csv::ByteRecord;
 
 use super::error::DataError;
 use super::ingest::{Batch, Ingest};
+use super::line_ends;
 use super::scan;
 
 /// A CSV file opened past its preamble and header.
@@ -72,11 +73,17 @@ pub fn open(
     options: &CsvOptions,
 ) -> Result<OpenedCsv, DataError> {
     let mut notes = Vec::new();
-    let (mut input, in_memory) = decode(
+    let (input, in_memory) = decode(
         BufReader::with_capacity(1 << 18, Box::new(file) as Box<dyn Read + Send>),
         display,
         options,
     )?;
+    let (mut input, cr_only) = line_ends::unify(input).map_err(|e| DataError::io(display, &e))?;
+    if cr_only {
+        notes.push(format!(
+            "{display}: its lines end with a carriage return alone (classic Mac OS, old Excel for Mac); read as line breaks"
+        ));
+    }
     // The head: the whole file when it is small, else its first lines (the header is within
     // them) and the rest streamed after them.
     let mut head = Vec::new();

@@ -38,6 +38,8 @@ pub struct Counts {
     pub rows: u64,
     /// Malformed rows skipped (`on_error: skip`).
     pub skipped: u64,
+    /// The line of the first of them.
+    pub first_skipped: Option<u64>,
     /// Total rows dropped.
     pub totals: u64,
     /// Rows holding values but no date (left out: they cannot be placed in a window).
@@ -50,6 +52,7 @@ impl Counts {
     fn absorb(&mut self, other: Counts) {
         self.rows += other.rows;
         self.skipped += other.skipped;
+        self.first_skipped = self.first_skipped.or(other.first_skipped);
         self.totals += other.totals;
         self.undated += other.undated;
         self.first_undated = self.first_undated.or(other.first_undated);
@@ -99,6 +102,7 @@ impl Batch {
             e.line = e.line.map(|l| l + offset);
         }
         self.counts.first_undated = self.counts.first_undated.map(|l| l + offset);
+        self.counts.first_skipped = self.counts.first_skipped.map(|l| l + offset);
     }
 
     fn see(&mut self, day: Day) {
@@ -244,6 +248,7 @@ impl<'a> Ingest<'a> {
                 let again = self.repeats_header(record);
                 if self.plan.source.on_error == Some(OnError::Skip) && !again {
                     batch.counts.skipped += 1;
+                    batch.counts.first_skipped = batch.counts.first_skipped.or(Some(line));
                     true
                 } else if again {
                     batch.error = Some(

@@ -13,6 +13,7 @@
 //! | `hashing.rs` | SHA-256 and size of every export, computed as it is read |
 //! | `error.rs` | [`DataError`]: a problem located in an export or in the source's declaration |
 //! | `csv_reader.rs` | CSV: opening (BOM, UTF-16, encodings, `sep=`, Excel-wrapped records, the header row found, blocks and `block:`, delimiter sniffing) and parsing one chunk of records |
+//! | `line_ends.rs` | files whose lines end with `\r` alone (classic Mac OS), read as `\n` |
 //! | `excel.rs` | workbooks (`.xlsx`, `.xls`, `.ods`) through calamine: one sheet (`sheet:`) as CSV text for `csv_reader.rs` |
 //! | `sniff.rs` | decided once per file: the form of its dates, the years of year-less dates (`year:`), the thousands-separator guard |
 //! | `chunks.rs` | cutting a CSV stream into chunks that end on record boundaries (quote-aware) |
@@ -39,6 +40,7 @@ mod hashing;
 mod ingest;
 mod json_reader;
 mod layout;
+mod line_ends;
 mod pipeline;
 pub mod presets;
 mod progress;
@@ -100,6 +102,8 @@ pub struct LoadedSource {
     pub rows: u64,
     /// Malformed rows skipped.
     pub skipped_rows: u64,
+    /// The file and line of the first of them.
+    pub first_skipped: Option<(String, u64)>,
     /// Total rows dropped.
     pub total_rows: u64,
     /// Rows that hold values but no date (YouTube's unlisted videos): left out, since they
@@ -490,6 +494,7 @@ fn load_source(
     // Phase 2: stream the rows.
     let mut counts = Counts::default();
     let mut first_undated = None;
+    let mut first_skipped = None;
     let mut shown = Vec::new();
     for (display, hasher, file, layout, bytes) in opened {
         let c = read_rows(plan, &layout, catalog, &display, file, &mut table, bytes)?;
@@ -498,6 +503,9 @@ fn load_source(
         counts.totals += c.totals;
         if first_undated.is_none() {
             first_undated = c.first_undated.map(|l| (display.clone(), l));
+        }
+        if first_skipped.is_none() {
+            first_skipped = c.first_skipped.map(|l| (display.clone(), l));
         }
         counts.undated += c.undated;
         inputs.push(hasher.finish()?);
@@ -515,6 +523,7 @@ fn load_source(
         dims_present,
         rows: counts.rows,
         skipped_rows: counts.skipped,
+        first_skipped,
         total_rows: counts.totals,
         undated_rows: counts.undated,
         first_undated,

@@ -101,6 +101,25 @@ pub fn source_findings(parsed: &ParsedFile, levels: &Levels, data: &DataSet) -> 
                 "such rows are usually unpublished or unlisted items; give them a date in the export, or accept that they are left out".to_string(),
             );
         }
+        if source.skipped_rows > 0 {
+            let first = source
+                .first_skipped
+                .as_ref()
+                .map_or(String::new(), |(file, line)| {
+                    format!(" (the first at {file}:{line})")
+                });
+            let n = source.skipped_rows;
+            emit(
+                RuleId::SkippedRows,
+                format!(
+                    "source `{}` skipped {n} malformed {} under `on_error: skip`{first}: no total counts {}",
+                    source.id,
+                    if n == 1 { "row" } else { "rows" },
+                    if n == 1 { "it" } else { "them" },
+                ),
+                "fix the rows in the export, or remove `on_error: skip` to see the first one's error".to_string(),
+            );
+        }
         let strings = &source.table.strings;
         let unknown: BTreeSet<&str> = source
             .table

@@ -336,6 +336,14 @@ fn generate(root: &Path, spec: &str) -> Result<(), String> {
             text.push(b'\n');
             text
         }
+        "cr-before-quote" => {
+            // A lone `\r` ends a record, so the quote after it opens a field that runs over
+            // N lines that look like rows: none of them may be counted.
+            let mut text = b"Date,Shares\n2027-01-01,5\r\"".to_vec();
+            text.extend(b"2027-01-02,1000000\n".repeat(n()?));
+            text.extend_from_slice(b"\"\n2027-01-04,7\n");
+            text
+        }
         "latin1-template" => b"# {{ title }}\nok\nab\xe9c\n".to_vec(),
         "hex" => (0..arg.len())
             .step_by(2)
