@@ -90,7 +90,34 @@ pub fn record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
     let mut state = ScanState::RecordStart;
     let mut last = None;
     for (i, &b) in buf.iter().enumerate() {
-        state = match (state, b) {
+        state = state.next(b, delimiter);
+        if b == b'\n' && state == ScanState::RecordStart {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+/// Where the record holding a quoted field that is still open at the end of `buf` starts, if
+/// `buf` (starting at a record boundary) ends inside one: the file ended before the field's
+/// closing quote. The CSV reader would take the rest of the file as the field's text.
+pub fn unclosed_quote(buf: &[u8], delimiter: u8) -> Option<usize> {
+    memchr::memchr(b'"', buf)?;
+    let mut state = ScanState::RecordStart;
+    let mut record = 0;
+    for (i, &b) in buf.iter().enumerate() {
+        if state == ScanState::RecordStart {
+            record = i;
+        }
+        state = state.next(b, delimiter);
+    }
+    (state == ScanState::Quoted).then_some(record)
+}
+
+impl ScanState {
+    /// The state after byte `b`.
+    fn next(self, b: u8, delimiter: u8) -> ScanState {
+        match (self, b) {
             (ScanState::Comment, b'\n' | b'\r') => ScanState::RecordStart,
             (ScanState::Comment, _) => ScanState::Comment,
             (ScanState::RecordStart, b'#') => ScanState::Comment,
@@ -103,12 +130,8 @@ pub fn record_end(buf: &[u8], delimiter: u8) -> Option<usize> {
             (_, b'\n' | b'\r') => ScanState::RecordStart,
             (_, d) if d == delimiter => ScanState::FieldStart,
             _ => ScanState::Unquoted,
-        };
-        if b == b'\n' && state == ScanState::RecordStart {
-            last = Some(i + 1);
         }
     }
-    last
 }
 
 /// Where the boundary scan is within a record, as the CSV reader would be.
@@ -147,6 +170,15 @@ mod tests {
         assert_eq!(record_end(b"a,b\r\"x\ny\",1\nc", b','), Some(12));
         assert_eq!(record_end(b"a,b\r\"x\ny", b','), None);
         assert_eq!(record_end(b"# c\r\"x\ny\"\n", b','), Some(10));
+    }
+
+    #[test]
+    fn a_quote_open_at_the_end_is_found_at_its_record() {
+        assert_eq!(unclosed_quote(b"a,1\nb,\"2\n", b','), Some(4));
+        assert_eq!(unclosed_quote(b"a,1\nb,\"2\nc,3\n", b','), Some(4));
+        assert_eq!(unclosed_quote(b"a,1\nb,\"2\"\n", b','), None);
+        assert_eq!(unclosed_quote(b"a,1\nb,5\" tv\n", b','), None);
+        assert_eq!(unclosed_quote(b"a,1\n", b','), None);
     }
 
     #[test]

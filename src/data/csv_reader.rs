@@ -630,7 +630,10 @@ pub fn parse_chunk(
         ingest.finish(batch);
         return lines;
     }
-    let mut reader = builder(delimiter).from_reader(chunk);
+    // Only the last chunk of a file can end inside quotes (the others end on records): the
+    // CSV reader would take the rest of the file as that field, so that record is unreadable.
+    let open = super::chunks::unclosed_quote(chunk, delimiter);
+    let mut reader = builder(delimiter).from_reader(&chunk[..open.unwrap_or(chunk.len())]);
     let mut record = ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -646,6 +649,18 @@ pub fn parse_chunk(
                 break;
             }
         }
+    }
+    if let Some(at) = open
+        && batch.error.is_none()
+    {
+        let line = memchr::memchr_iter(b'\n', &chunk[..at]).count() as u64 + 1;
+        let error = DataError::at(
+            display,
+            Some(line),
+            "a quoted field opened on this line is never closed: the file ends inside it",
+        )
+        .help("close the field's quote (`\"`) in the export, or export it again: the file may have been cut short");
+        ingest.unreadable(batch, error, line);
     }
     ingest.finish(batch);
     memchr::memchr_iter(b'\n', chunk).count() as u64

@@ -172,6 +172,8 @@ pub struct Ingest<'a> {
     slots: Vec<(usize, usize, Option<DurationUnit>, f64)>,
     /// Whether no two columns share a slot, so a cell is written once and never read first.
     distinct_slots: bool,
+    /// Repeated headers of metrics the table keeps: `(read, twin)` columns that must agree.
+    twins: Vec<(usize, usize)>,
     /// `count_rows:`: the slot every dated row adds 1 to.
     count_slot: Option<usize>,
     /// Long layouts: the slot and duration unit of a metric-column text.
@@ -216,9 +218,16 @@ impl<'a> Ingest<'a> {
             .count_rows
             .as_ref()
             .and_then(|m| slot(m.as_str()));
+        let twins = layout
+            .twins
+            .iter()
+            .filter(|(_, _, m)| slot(m).is_some())
+            .map(|(a, b, _)| (*a, *b))
+            .collect();
         Ingest {
             count_slot,
             distinct_slots,
+            twins,
             plan,
             layout,
             catalog,
@@ -234,6 +243,17 @@ impl<'a> Ingest<'a> {
             new_keys: Vec::new(),
             next_key: 0,
             yearless: None,
+        }
+    }
+
+    /// A record that cannot be read at all at `line`: skipped and counted under `on_error:
+    /// skip`, else `error` becomes the batch's error.
+    pub fn unreadable(&self, batch: &mut Batch, error: DataError, line: u64) {
+        if self.plan.source.on_error == Some(OnError::Skip) {
+            batch.counts.skipped += 1;
+            batch.counts.first_skipped = batch.counts.first_skipped.or(Some(line));
+        } else {
+            batch.error = Some(error);
         }
     }
 
@@ -268,6 +288,30 @@ impl<'a> Ingest<'a> {
         }
     }
 
+    /// A repeated header must repeat its values: when the two columns differ, which one holds
+    /// the number is a guess, and adding them up would double it.
+    fn check_twins(&self, record: &impl Row, line: u64) -> Result<(), DataError> {
+        for &(a, b) in &self.twins {
+            let (x, y) = (record.cell(a).trim_ascii(), record.cell(b).trim_ascii());
+            if x != y {
+                let header = self.layout.headers.get(a).map_or("", String::as_str);
+                return Err(DataError::at(
+                    self.display,
+                    Some(line),
+                    format!(
+                        "columns {} and {} are both `{header}` and differ on this row (`{}` and `{}`): which one is right is a guess",
+                        a + 1,
+                        b + 1,
+                        shorten(&String::from_utf8_lossy(x)),
+                        shorten(&String::from_utf8_lossy(y))
+                    ),
+                )
+                .help("remove one of the two columns from the export, or rename it in the header"));
+            }
+        }
+        Ok(())
+    }
+
     /// Hands the keys first seen since the last call to `batch` (call once per batch, last).
     pub fn finish(&mut self, batch: &mut Batch) {
         batch.new_keys = std::mem::take(&mut self.new_keys);
@@ -283,6 +327,7 @@ impl<'a> Ingest<'a> {
             return Ok(());
         }
         self.check_width(record, line)?;
+        self.check_twins(record, line)?;
         let date_raw = record.cell(self.layout.date);
         if self.is_total(record.cell(0)) || self.is_total(date_raw) {
             batch.counts.totals += 1;

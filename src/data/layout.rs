@@ -101,6 +101,12 @@ pub struct FileLayout {
     pub(super) yearless_anchor: Option<usize>,
     /// The date column holds offsets from a start date (GA4's `Nth day`, `Nth week`).
     pub(super) offset: Option<Offset>,
+    /// Metrics that several differently named columns would be read into and added up without
+    /// the user asking, with those columns: an error once a goal needs the metric.
+    duplicates: Vec<(String, Vec<usize>)>,
+    /// `(read, twin, metric)`: a header repeated in the export (Meta writes `Views` twice). The
+    /// metric is read from the first column only; every row must hold the same value in both.
+    pub(super) twins: Vec<(usize, usize, String)>,
 }
 
 /// How a GA4 offset column dates its rows.
@@ -247,6 +253,8 @@ pub fn resolve(
         _ => None,
     };
     let mut metrics = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut twins = Vec::new();
     if long.is_none() {
         let mut mapped = Vec::new();
         for (col, header) in normalized.iter().enumerate() {
@@ -263,13 +271,33 @@ pub fn resolve(
                 .iter()
                 .any(|(_, o)| o.metric == metric && o.rank.is_some_and(|r| r < rank))
         };
+        // A metric the user's `columns:` maps is read from those columns only: a header that
+        // happens to be named like the metric would otherwise be added to it.
+        let user_mapped = |metric: &str| {
+            mapped
+                .iter()
+                .any(|(_, o)| o.from_user && o.metric == metric)
+        };
+        let mut kept: Vec<(usize, &Mapping)> = Vec::new();
         for (col, m) in &mapped {
-            if m.rank.is_some_and(|r| outranked(&m.metric, r)) {
+            if m.rank.is_some_and(|r| outranked(&m.metric, r))
+                || (!m.from_user && user_mapped(&m.metric))
+            {
                 continue;
             }
+            let twin_of = kept
+                .iter()
+                .find(|(c, k)| k.metric == m.metric && normalized[*c] == normalized[*col]);
+            match twin_of {
+                Some((first, _)) => twins.push((*first, *col, m.metric.clone())),
+                None => kept.push((*col, m)),
+            }
+        }
+        for (col, m) in &kept {
             let unit = catalog.get(&m.metric).and_then(|d| d.duration_unit);
             metrics.push((*col, m.metric.clone(), unit, m.scale));
         }
+        duplicates = duplicated(&kept);
     }
     let dims = dims.iter().map(|d| find(d)).collect();
     Ok(FileLayout {
@@ -284,7 +312,65 @@ pub fn resolve(
         year_start: None,
         yearless_anchor: None,
         offset: offsets.map(|(_, o)| o),
+        duplicates,
+        twins,
     })
+}
+
+/// Metrics read from several differently named columns that the user did not all map.
+fn duplicated(kept: &[(usize, &Mapping)]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (col, m) in kept {
+        match out.iter_mut().find(|(metric, _)| *metric == m.metric) {
+            Some((_, cols)) => cols.push(*col),
+            None => out.push((m.metric.clone(), vec![*col])),
+        }
+    }
+    out.retain(|(metric, cols)| {
+        let on_purpose = kept
+            .iter()
+            .filter(|(_, m)| m.metric == *metric)
+            .all(|(_, m)| m.from_user);
+        cols.len() > 1 && !on_purpose
+    });
+    out
+}
+
+impl FileLayout {
+    /// An error when a metric some goal needs would be summed over several columns that the
+    /// user did not map (`likes` and a preset's `Reactions`): which one holds the number is a
+    /// guess. Columns the
+    /// user's `columns:` maps to one metric are added up on purpose (`Organic reach`, `Paid
+    /// reach` → `reach`). `header_line` is the header's line, when known.
+    pub fn check_duplicates(
+        &self,
+        needed: &std::collections::BTreeSet<String>,
+        display: &str,
+        header_line: Option<u64>,
+    ) -> Result<(), DataError> {
+        let Some((metric, cols)) = self.duplicates.iter().find(|(m, _)| needed.contains(m)) else {
+            return Ok(());
+        };
+        let named: Vec<String> = cols
+            .iter()
+            .map(|c| {
+                let header = self.headers.get(*c).map_or("", String::as_str);
+                format!("{} (`{header}`)", c + 1)
+            })
+            .collect();
+        Err(DataError::at(
+            display,
+            header_line,
+            format!(
+                "columns {} of {display} are {} read as `{metric}`: they would be added up",
+                named.join(" and "),
+                if named.len() == 2 { "both" } else { "all" }
+            ),
+        )
+        .help(format!(
+            "keep one such column in the export, or name the one to read under the source's `columns:` (`columns: {{\"HEADER\": {metric}}}`); columns mapped there on purpose are added up"
+        )))
+    }
 }
 
 /// At most [`LISTED`] headers quoted, then how many more (an export may have 200 columns).
@@ -312,6 +398,8 @@ struct Mapping {
     metric: String,
     scale: f64,
     rank: Option<usize>,
+    /// From the user's `columns:` (not a preset's list or the header's own name).
+    from_user: bool,
 }
 
 /// The mapping of a header: the user's `columns:`, then the preset's, then a header named like a
@@ -323,6 +411,7 @@ fn mapping_for(plan: &SourcePlan, name: &str, catalog: &Catalog) -> Option<Mappi
             metric: c.metric.clone(),
             scale: c.scale,
             rank: c.rank,
+            from_user: c.rank.is_none(),
         });
     }
     if plan.ignored.contains(&key) {
@@ -332,6 +421,7 @@ fn mapping_for(plan: &SourcePlan, name: &str, catalog: &Catalog) -> Option<Mappi
         metric: m.id.clone(),
         scale: 1.0,
         rank: None,
+        from_user: false,
     })
 }
 

@@ -440,6 +440,11 @@ fn load_source(
             }
             e
         })?;
+        let header_line = match &file {
+            Opened::Csv(csv) => Some(csv.line_offset),
+            Opened::Json(_) => None,
+        };
+        layout.check_duplicates(&needs.metrics, &display, header_line)?;
         if let Opened::Csv(csv) = &file {
             titled_value(plan, csv, &mut layout, catalog, &display)?;
             if let Some(body) = &csv.body {
