@@ -38,7 +38,7 @@ use crate::pool;
 /// A case that runs longer is killed and fails.
 // A hang never ends; the slowest case takes a few seconds in a debug build on 2 busy cores.
 // The margin keeps a loaded machine from reading as a hang.
-const TIMEOUT: Duration = Duration::from_secs(60);
+const TIMEOUT: Duration = Duration::from_secs(120);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

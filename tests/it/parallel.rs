@@ -1,9 +1,10 @@
 //! Reading a CSV on several threads gives the same bytes as reading it on one, and errors past
-//! the first chunk still name their exact line. The export is built here, several MiB long, so
-//! it splits into many 1 MiB chunks; quoted cells with line breaks exercise the quote-aware
-//! splitter, plain rows the fast one.
+//! the first chunk still name their exact line. The exports are built here, several MiB long
+//! (one of them 70 MiB), so they split into many 1 MiB chunks; quoted cells with line breaks
+//! and records ended by a lone `\r` exercise the quote-aware splitter, plain rows the fast one.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -141,4 +142,81 @@ fn an_error_past_the_first_chunk_names_its_line() {
         );
         assert!(stderr.contains("`12x`"), "{stderr}");
     }
+}
+
+/// Rows of the large export: about 70 MiB, past the 64 MiB that earlier tests stayed under.
+const LARGE_ROWS: usize = 1_000_000;
+
+/// `caption,date,impressions`: the caption comes first, so after a record ended by a lone
+/// `\r` (every 89th) a quoted caption can open the next record; every 97th caption is quoted
+/// and spans two lines. Returns the export and the impressions' exact total.
+fn large_export() -> (Vec<u8>, u64) {
+    let mut text = Vec::with_capacity(LARGE_ROWS * 72);
+    text.extend_from_slice(b"caption,date,impressions,notes\n");
+    let mut total = 0u64;
+    for i in 0..LARGE_ROWS {
+        let day = 1 + (i * 7919) % 365;
+        let date = jiff::civil::date(2024, 1, 1)
+            .checked_add(jiff::Span::new().days(i64::try_from(day).expect("a day") - 1))
+            .expect("a 2024 date");
+        let impressions = (i * 31) % 5000;
+        total += impressions as u64;
+        if i % 97 == 0 {
+            let _ = write!(text, "\"launch,\nday {i}\"");
+        } else {
+            let _ = write!(text, "post {i}");
+        }
+        let end = if i % 89 == 0 { "\r" } else { "\n" };
+        let _ = write!(
+            text,
+            ",{date},{impressions},padding to make every row a little longer {i}{end}"
+        );
+    }
+    (text, total)
+}
+
+#[test]
+fn over_64_mib_with_quoted_lines_and_lone_carriage_returns_1_2_8_threads_agree() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (csv, total) = large_export();
+    assert!(csv.len() > 64 << 20, "the export must be over 64 MiB");
+    std::fs::write(dir.path().join("posts.csv"), csv).expect("write export");
+    let goals = "version: 1
+title: Large parallel reading
+sources:
+  posts: {path: posts.csv, date_column: date, platform: instagram}
+lint: {vanity-metric: off, no-objective: off}
+goals:
+  - id: all-impressions
+    metric: impressions
+    start: 2024-01-01
+    deadline: 2024-12-31
+    target: {at_least: 0}
+";
+    std::fs::write(dir.path().join("goals.yaml"), goals).expect("write goals");
+    let runs: Vec<Output> = ["1", "2", "8"]
+        .iter()
+        .map(|t| check(dir.path(), t))
+        .collect();
+    let one = &runs[0];
+    assert_eq!(
+        one.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    for (threads, run) in ["2", "8"].iter().zip(&runs[1..]) {
+        assert!(
+            run.stdout == one.stdout && run.status.code() == Some(0),
+            "{threads} threads differ from one"
+        );
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&one.stdout).expect("JSON");
+    let actual = doc["goals"][0]["actual"].as_f64().expect("a number");
+    #[allow(clippy::cast_precision_loss, reason = "the total is far below 2^53")]
+    let expected = total as f64;
+    #[allow(clippy::float_cmp, reason = "whole numbers below 2^53 add exactly")]
+    let exact = actual == expected;
+    assert!(exact, "every row counted once: {actual} vs {expected}");
+    assert_eq!(doc["sources"][0]["rows"], LARGE_ROWS);
 }
