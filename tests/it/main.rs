@@ -32,6 +32,7 @@ mod install;
 mod links;
 mod outputs;
 mod parallel;
+mod properties;
 mod real_exports;
 mod robustness;
 mod schema_agreement;
