@@ -52,8 +52,16 @@ pub fn at_revision(repo: &RepoFile, rev: &str) -> Result<Option<Side>, LoadError
         return Ok(None);
     };
     let display = format!("{rev}:{}", repo.path);
-    let parsed = spec::parse_bytes(&display, repo.dir.clone(), &bytes).map_err(invalid)?;
-    checked(parsed).map(Some)
+    from_bytes(&display, repo.dir.clone(), &bytes).map(Some)
+}
+
+/// A version given as bytes, shown as `display`, its relative paths resolved from `dir`.
+pub fn from_bytes(
+    display: &str,
+    dir: std::path::PathBuf,
+    bytes: &[u8],
+) -> Result<Side, LoadError> {
+    checked(spec::parse_bytes(display, dir, bytes).map_err(invalid)?)
 }
 
 /// The goal file in the working tree.
