@@ -51,6 +51,7 @@ pub(crate) fn write_files(
     protected: &[Protected],
     replace: bool,
 ) -> Result<(), Problem> {
+    refuse_repeated(files)?;
     let mut modes = Vec::with_capacity(files.len());
     for (path, _) in files {
         modes.push(check_destination(path, protected, replace)?);
@@ -152,6 +153,31 @@ fn cannot_write(path: &Path, e: &std::io::Error) -> Problem {
 
 /// The destination's mode to keep (an existing regular file's), or an error when it must not be
 /// written.
+/// Two outputs into one file: the later would replace the earlier without a word. Paths are
+/// compared as the file system resolves them (`out.md`, `./out.md` and `dir/../out.md` are one).
+fn refuse_repeated(files: &[(&Path, &str)]) -> Result<(), Problem> {
+    let resolved = |path: &Path| -> PathBuf {
+        let parent = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let dir = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+        path.file_name().map_or(dir.clone(), |name| dir.join(name))
+    };
+    let keys: Vec<PathBuf> = files.iter().map(|(p, _)| resolved(p)).collect();
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(j) = keys[..i].iter().position(|k| k == key) {
+            return Err(Problem::new(format!(
+                "cannot write {}: another output ({}) writes the same file",
+                files[i].0.display(),
+                files[j].0.display()
+            ))
+            .help("give each `-o FORMAT:PATH` a path of its own"));
+        }
+    }
+    Ok(())
+}
+
 fn check_destination(
     path: &Path,
     protected: &[Protected],

@@ -569,14 +569,20 @@ fn open(
         }
         SourceFormat::Excel => {
             let bytes = hasher.read_all()?;
-            let csv = match excel::sheet_as_csv(bytes, display, source.sheet.as_deref())? {
-                excel::Sheet::Csv(csv) => csv,
+            let (csv, text) = match excel::sheet_as_csv(bytes, display, source.sheet.as_deref())? {
+                excel::Sheet::Csv(csv) => (csv, false),
                 // Not a workbook after all (a CSV or an HTML table named `.xls`): read as text,
                 // which says what it is.
-                excel::Sheet::NotAWorkbook(bytes) => bytes,
+                excel::Sheet::NotAWorkbook(bytes) => (bytes, true),
             };
             let options = csv_options(plan, catalog, csv.len() as u64);
-            csv_reader::open(std::io::Cursor::new(csv), display, &options).map(Opened::Csv)
+            let mut opened = csv_reader::open(std::io::Cursor::new(csv), display, &options)?;
+            if text {
+                opened.notes.push(format!(
+                    "{display}: not a workbook despite its name, but text: read as CSV"
+                ));
+            }
+            Ok(Opened::Csv(opened))
         }
         SourceFormat::Json => {
             json_reader::read_array(&hasher.read_all()?, display).map(Opened::Json)

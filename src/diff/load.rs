@@ -56,11 +56,7 @@ pub fn at_revision(repo: &RepoFile, rev: &str) -> Result<Option<Side>, LoadError
 }
 
 /// A version given as bytes, shown as `display`, its relative paths resolved from `dir`.
-pub fn from_bytes(
-    display: &str,
-    dir: std::path::PathBuf,
-    bytes: &[u8],
-) -> Result<Side, LoadError> {
+pub fn from_bytes(display: &str, dir: std::path::PathBuf, bytes: &[u8]) -> Result<Side, LoadError> {
     checked(spec::parse_bytes(display, dir, bytes).map_err(invalid)?)
 }
 
