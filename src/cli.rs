@@ -109,6 +109,12 @@ pub struct CheckArgs {
     /// Statuses that fail the check, comma-separated, or `none` (default: `defaults.fail_on`).
     #[arg(long = "fail-on", value_name = "STATUS,...|none", value_parser = flag(FailOn::parse))]
     pub fail_on: Option<FailOn>,
+    /// Compare with an earlier run: the JSON document its `check -f json` wrote.
+    #[arg(long = "since", value_name = "PREVIOUS.json")]
+    pub since: Option<PathBuf>,
+    /// Exit 1 when a goal with severity `error` slipped since `--since`'s run.
+    #[arg(long = "fail-on-slip", requires = "since")]
+    pub fail_on_slip: bool,
     #[command(flatten)]
     pub levels: LevelArgs,
 }

@@ -9,6 +9,7 @@ pub mod format;
 pub mod junit;
 pub mod markdown;
 pub mod render;
+pub mod since;
 pub mod text;
 
 pub use document::Document;

@@ -98,6 +98,8 @@ pub struct Request<'a> {
     pub overrides: LevelOverrides,
     /// `--template`, read.
     pub template: Option<Template>,
+    /// `--since`, read.
+    pub previous: Option<crate::report::since::Previous>,
 }
 
 impl<'a> Request<'a> {
@@ -110,6 +112,11 @@ impl<'a> Request<'a> {
             args,
             overrides: level_overrides(&args.levels)?,
             template: args.template.as_deref().map(read_template).transpose()?,
+            previous: args
+                .since
+                .as_deref()
+                .map(crate::report::since::Previous::read)
+                .transpose()?,
         })
     }
 }
@@ -129,6 +136,10 @@ pub struct Plan {
     pub outputs: Vec<OutputTarget>,
     /// `--template`.
     pub template: Option<Template>,
+    /// `--since`: the earlier run.
+    pub previous: Option<crate::report::since::Previous>,
+    /// `--fail-on-slip`.
+    pub fail_on_slip: bool,
     /// `--data`: files to read instead of a source's own.
     pub data: IndexMap<String, PathBuf>,
     /// `--deny/--warn/--allow`.
@@ -161,6 +172,8 @@ impl Plan {
             stdout: args.format,
             outputs: args.outputs.clone(),
             template: request.template,
+            previous: request.previous,
+            fail_on_slip: args.fail_on_slip,
             data: args
                 .data
                 .iter()
