@@ -148,7 +148,8 @@ fn deliver(
         Some(runner) => runner.annotation_path(file),
         None => file.to_string(),
     };
-    let mut renders = Renders::new(doc, plan.template.as_ref(), &annotation_path);
+    let mut renders = Renders::new(doc, plan.template.as_ref(), &annotation_path)
+        .with_chat_templates(&plan.chat_templates);
     let stdout = renders.get(plan.stdout, stdout_color())?;
     let files = plan
         .outputs
@@ -170,6 +171,8 @@ fn deliver(
         .chain(
             plan.template
                 .iter()
+                .chain(&plan.chat_templates.slack)
+                .chain(&plan.chat_templates.teams)
                 .map(|t| (std::path::Path::new(&t.name), "the template")),
         )
         .collect();

@@ -100,6 +100,17 @@ pub struct Request<'a> {
     pub template: Option<Template>,
     /// `--since`, read.
     pub previous: Option<crate::report::since::Previous>,
+    /// `--slack-template` and `--teams-template`, read.
+    pub chat_templates: ChatTemplates,
+}
+
+/// The templates of chat messages the user gave.
+#[derive(Debug, Clone, Default)]
+pub struct ChatTemplates {
+    /// `--slack-template`.
+    pub slack: Option<Template>,
+    /// `--teams-template`.
+    pub teams: Option<Template>,
 }
 
 impl<'a> Request<'a> {
@@ -117,6 +128,18 @@ impl<'a> Request<'a> {
                 .as_deref()
                 .map(crate::report::since::Previous::read)
                 .transpose()?,
+            chat_templates: ChatTemplates {
+                slack: args
+                    .slack_template
+                    .as_deref()
+                    .map(read_template)
+                    .transpose()?,
+                teams: args
+                    .teams_template
+                    .as_deref()
+                    .map(read_template)
+                    .transpose()?,
+            },
         })
     }
 }
@@ -140,6 +163,8 @@ pub struct Plan {
     pub previous: Option<crate::report::since::Previous>,
     /// `--fail-on-slip`.
     pub fail_on_slip: bool,
+    /// `--slack-template`, `--teams-template`.
+    pub chat_templates: ChatTemplates,
     /// `--data`: files to read instead of a source's own.
     pub data: IndexMap<String, PathBuf>,
     /// `--deny/--warn/--allow`.
@@ -174,6 +199,7 @@ impl Plan {
             template: request.template,
             previous: request.previous,
             fail_on_slip: args.fail_on_slip,
+            chat_templates: request.chat_templates,
             data: args
                 .data
                 .iter()
