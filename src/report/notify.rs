@@ -279,7 +279,7 @@ const ZERO_WIDTH_SPACE: char = '\u{200B}';
 /// `@channel` cannot mention (a word joiner after `@`), a bare URL is not linked (a word joiner
 /// after `://` and `www`), and the mrkdwn markers `*`, `_`, `~` and `` ` `` (and `[`, `]`, so
 /// no Markdown link forms where a Slack surface reads Markdown) are followed by a zero-width
-/// space, so no run of them formats. Control characters are dropped, line breaks
+/// space, so no run of them formats (an underscore inside a word formats nothing and stays). Control characters are dropped, line breaks
 /// become spaces.
 #[must_use]
 pub fn slack_text(text: &str) -> String {
@@ -337,10 +337,19 @@ fn neutralise(text: &str, each: impl Fn(char, &mut String)) -> String {
                 out.push(WORD_JOINER);
                 out.push('.');
             }
+            // An underscore inside a word (`avg_response_time`) formats nothing in either chat.
+            '_' if inside_word(&text, i) => out.push('_'),
             c => each(c, &mut out),
         }
     }
     out
+}
+
+/// Whether the character at byte `i` has a letter or digit on both sides.
+fn inside_word(text: &str, i: usize) -> bool {
+    let before = text[..i].chars().next_back();
+    let after = text[i..].chars().nth(1);
+    before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]
@@ -358,6 +367,8 @@ mod tests {
         );
         assert!(t.contains("a&amp;b"), "{t}");
         assert_eq!(slack_text("line\nbreak"), "line\\nbreak");
+        assert_eq!(slack_text("avg_response_time"), "avg_response_time");
+        assert_eq!(teams_text("a _b_"), "a _\u{200B}b_\u{200B}");
     }
 
     #[test]
