@@ -4,7 +4,7 @@
 //! goals that lost their id are paired with new ones the way `diff` pairs renames
 //! ([`crate::diff::pair_twins`]), on what they measure rather than on their title.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -274,62 +274,25 @@ pub fn compare(previous: &Previous, doc: &Document) -> Result<Changes, Problem> 
     let current: Vec<PastGoal> = serde_json::to_value(&doc.goals)
         .and_then(serde_json::from_value)
         .map_err(|e| Problem::new(format!("cannot compare this run's goals: {e}")))?;
-    let past = &previous.doc.goals;
-    let past_ids: HashMap<&str, &PastGoal> = past.iter().map(|g| (g.id.as_str(), g)).collect();
-    let gone: Vec<&PastGoal> = past
-        .iter()
-        .filter(|g| !current.iter().any(|c| c.id == g.id))
-        .collect();
-    let new: Vec<&PastGoal> = current
-        .iter()
-        .filter(|g| !past_ids.contains_key(g.id.as_str()))
-        .collect();
-    let renames = crate::diff::pair_twins(
-        &gone,
-        &new,
-        |g| (g.id.as_str(), g.members.is_some()),
-        |b, h, pairs| same_definition(b, h, pairs),
-    );
+    let (earlier, removed) = match_goals(&previous.doc.goals, &current);
     let past_currency = previous.doc.currency.as_deref().unwrap_or(&doc.currency);
-    let mut goals: Vec<GoalChange> = Vec::new();
-    for c in &current {
-        let earlier = past_ids.get(c.id.as_str()).copied().or_else(|| {
-            renames
-                .iter()
-                .find(|(_, new)| **new == c.id)
-                .and_then(|(old, _)| past_ids.get(old).copied())
-        });
-        let now = verdict(c, &doc.currency);
-        let (movement, before) = match earlier {
-            Some(p) => (
-                Movement::between(p.status, c.status),
-                Some(verdict(p, past_currency)),
-            ),
-            None => (Movement::New, None),
-        };
-        goals.push(GoalChange {
-            id: c.id.clone(),
-            previous_id: earlier.filter(|p| p.id != c.id).map(|p| p.id.clone()),
-            title: c.title.clone(),
-            owner: c.owner.clone(),
-            severity: c.severity,
-            movement,
-            previous: before,
-            current: Some(now),
-        });
-    }
-    for p in gone.iter().filter(|p| !renames.contains_key(p.id.as_str())) {
-        goals.push(GoalChange {
-            id: p.id.clone(),
-            previous_id: None,
-            title: p.title.clone(),
-            owner: p.owner.clone(),
-            severity: p.severity,
-            movement: Movement::Removed,
-            previous: Some(verdict(p, past_currency)),
-            current: None,
-        });
-    }
+    let mut goals: Vec<GoalChange> = current
+        .iter()
+        .zip(earlier)
+        .map(|(c, p)| {
+            let movement = p.map_or(Movement::New, |p| Movement::between(p.status, c.status));
+            GoalChange {
+                previous_id: p.filter(|p| p.id != c.id).map(|p| p.id.clone()),
+                previous: p.map(|p| verdict(p, past_currency)),
+                current: Some(verdict(c, &doc.currency)),
+                ..entry(c, movement)
+            }
+        })
+        .collect();
+    goals.extend(removed.into_iter().map(|p| GoalChange {
+        previous: Some(verdict(p, past_currency)),
+        ..entry(p, Movement::Removed)
+    }));
     // A stable sort keeps file order within a movement.
     goals.sort_by_key(|g| g.movement);
     let mut counts: IndexMap<Movement, usize> = Movement::ALL.iter().map(|m| (*m, 0)).collect();
@@ -344,6 +307,57 @@ pub fn compare(previous: &Previous, doc: &Document) -> Result<Changes, Problem> 
         failing_slips: goals.iter().filter(|g| g.fails_on_slip()).count(),
         goals,
     })
+}
+
+/// For each current goal the earlier goal it is (same id, or renamed from), and the earlier
+/// goals that are gone.
+fn match_goals<'a>(
+    past: &'a [PastGoal],
+    current: &'a [PastGoal],
+) -> (Vec<Option<&'a PastGoal>>, Vec<&'a PastGoal>) {
+    let past_ids: HashMap<&str, &PastGoal> = past.iter().map(|g| (g.id.as_str(), g)).collect();
+    let current_ids: HashSet<&str> = current.iter().map(|g| g.id.as_str()).collect();
+    let gone: Vec<&PastGoal> = past
+        .iter()
+        .filter(|g| !current_ids.contains(g.id.as_str()))
+        .collect();
+    let new: Vec<&PastGoal> = current
+        .iter()
+        .filter(|g| !past_ids.contains_key(g.id.as_str()))
+        .collect();
+    let renames = crate::diff::pair_twins(
+        &gone,
+        &new,
+        |g| (g.id.as_str(), g.members.is_some()),
+        |b, h, pairs| same_definition(b, h, pairs),
+    );
+    let renamed_from: HashMap<&str, &str> = renames.iter().map(|(old, new)| (*new, *old)).collect();
+    let earlier = current
+        .iter()
+        .map(|c| {
+            let id = renamed_from.get(c.id.as_str()).copied().unwrap_or(&c.id);
+            past_ids.get(id).copied()
+        })
+        .collect();
+    let removed = gone
+        .into_iter()
+        .filter(|p| !renames.contains_key(p.id.as_str()))
+        .collect();
+    (earlier, removed)
+}
+
+/// The entry of goal `g` with `movement` and no verdicts yet.
+fn entry(g: &PastGoal, movement: Movement) -> GoalChange {
+    GoalChange {
+        id: g.id.clone(),
+        previous_id: None,
+        title: g.title.clone(),
+        owner: g.owner.clone(),
+        severity: g.severity,
+        movement,
+        previous: None,
+        current: None,
+    }
 }
 
 impl GoalChange {
