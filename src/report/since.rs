@@ -173,16 +173,21 @@ impl Previous {
                     (`-f json`, or `-o json:PATH`)";
         let bytes = crate::bounded_read::read_regular(path, MAX_PREVIOUS_BYTES)
             .map_err(|e| Problem::new(format!("cannot read --since {name}: {e}")).help(help))?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let header: Header = serde_json::from_slice(&bytes).map_err(|e| {
+            let what = if e.is_data() {
+                "not a goalpost check report (it is not a JSON object)"
+            } else {
+                "not JSON"
+            };
             Problem::new(format!(
-                "--since {name}:{}:{}: not JSON: {}",
+                "--since {name}:{}:{}: {what}: {}",
                 e.line(),
                 e.column(),
                 strip_position(&e)
             ))
             .help(help)
         })?;
-        identify(&value, &name, &bytes).map_err(|p| match p.help {
+        identify(&header, &name, &bytes).map_err(|p| match p.help {
             Some(_) => p,
             None => p.help(help),
         })?;
@@ -214,14 +219,28 @@ fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
-/// Checks that `value` is a `check` report of goalpost in a version this build reads.
-fn identify(value: &serde_json::Value, name: &str, bytes: &[u8]) -> Result<(), Problem> {
-    let tool = value
-        .get("tool")
+/// The top of a document: enough to say what it is, without holding the rest in memory (the
+/// typed read that follows keeps only what `--since` needs).
+#[derive(Deserialize)]
+struct Header {
+    #[serde(default)]
+    schema_version: Option<serde_json::Value>,
+    #[serde(default)]
+    tool: Option<serde_json::Value>,
+    #[serde(default)]
+    goals: Option<serde::de::IgnoredAny>,
+}
+
+/// Checks that `header` is a `check` report of goalpost in a version this build reads.
+fn identify(header: &Header, name: &str, bytes: &[u8]) -> Result<(), Problem> {
+    let tool = header
+        .tool
+        .as_ref()
         .and_then(|t| t.get("name"))
         .and_then(serde_json::Value::as_str);
-    let version = value
-        .get("schema_version")
+    let version = header
+        .schema_version
+        .as_ref()
         .and_then(serde_json::Value::as_u64);
     let (Some("goalpost"), Some(version)) = (tool, version) else {
         let what = match tool {
@@ -245,7 +264,7 @@ fn identify(value: &serde_json::Value, name: &str, bytes: &[u8]) -> Result<(), P
             "--since {name}:{at}: document version 0 is no version goalpost wrote"
         )));
     }
-    if value.get("goals").is_none_or(|g| !g.is_array()) {
+    if header.goals.is_none() {
         return Err(Problem::new(format!(
             "--since {name}: a goalpost report, but not of `check` (it has no `goals` list; \
              `goalpost diff` writes another document)"
