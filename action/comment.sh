@@ -2,7 +2,8 @@
 # Step 6 of the action, on pull requests: posts the scorecard (and the diff) as ONE sticky
 # comment, found again by its first line, the hidden marker, and edited in place. When the token
 # cannot comment (a fork's read-only token: HTTP 403), or gh is missing, it says so with a
-# `::notice` and points at the job summary, which already holds the scorecard.
+# `::notice` and points at the job summary, which already holds the scorecard. With
+# `comment: on-change` an existing comment is edited only when the new body differs from it.
 set -euo pipefail
 # shellcheck source=action/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -12,7 +13,10 @@ MAX_BYTES=65000
 
 dir=$(work_dir)
 is_pull_request || exit 0
-is_true "${INPUT_COMMENT:-true}" || exit 0
+mode=$(printf '%s' "${INPUT_COMMENT:-true}" | tr '[:upper:]' '[:lower:]')
+if [[ "$mode" != on-change ]]; then
+  is_true "$mode" || exit 0
+fi
 [[ -s "$dir/scorecard.md" ]] || exit 0
 
 if ! command -v jq >/dev/null; then
@@ -56,6 +60,20 @@ gh api --paginate "repos/$repo/issues/$pr/comments" >"$dir/comments.json" 2>"$di
 id=$(jq -rn --arg m "$GOALPOST_MARKER" \
   '[inputs[] | select((.body // "") | startswith($m)) | .id] | first // empty' \
   <"$dir/comments.json" 2>"$dir/gh.stderr") || fallback "the comment list is not JSON"
+
+if [[ -n "$id" && "$mode" == on-change ]]; then
+  old=$(jq -rn --argjson id "$id" '[inputs[] | select(.id == $id) | .body] | first // empty' \
+    <"$dir/comments.json" 2>"$dir/gh.stderr") || fallback "the comment list is not JSON"
+  new=$(cat "$body")
+  # GitHub may store line breaks as CRLF; trailing line breaks are not compared.
+  if [[ "${old//$'\r'/}" == "${new//$'\r'/}" ]]; then
+    url=$(jq -rn --argjson id "$id" '[inputs[] | select(.id == $id) | .html_url] | first // empty' \
+      <"$dir/comments.json" 2>/dev/null || true)
+    set_output comment-url "$url"
+    echo "goalpost scorecard: unchanged, comment $id left as it is (comment: on-change)"
+    exit 0
+  fi
+fi
 
 jq -Rs '{body: .}' <"$body" >"$dir/request.json"
 if [[ -n "$id" ]]; then

@@ -27,3 +27,26 @@ key="goalpost-${RUNNER_OS:-unknown}-${RUNNER_ARCH:-unknown}-v${version}-${source
 root="${RUNNER_TOOL_CACHE:-${HOME:-/tmp}/.cache}/goalpost/${key}"
 set_output key "$key"
 set_output root "$root"
+
+# The memory of the last run: the directory actions/cache restores before `check` and saves
+# after it, one per goal file (a monorepo may run the action for several), and whether this run
+# keeps its result there (on schedules and on the default branch; pull requests only read the
+# default branch's). A cache key cannot be overwritten, so each run saves under its own key and
+# the next one restores the newest by prefix.
+slot=$(printf '%s\n%s\n' "${INPUT_WORKING_DIRECTORY:-.}" "${INPUT_FILE:-goals.yaml}" |
+  "${SHA256[@]}" | cut -c1-12)
+prefix="goalpost-last-run-${RUNNER_OS:-unknown}-${slot}-"
+remember=false
+case "${GITHUB_EVENT_NAME:-}" in
+  schedule) remember=true ;;
+  pull_request | pull_request_target) ;;
+  *)
+    if [[ -n "${GOALPOST_DEFAULT_BRANCH:-}" && "${GITHUB_REF:-}" == "refs/heads/$GOALPOST_DEFAULT_BRANCH" ]]; then
+      remember=true
+    fi
+    ;;
+esac
+set_output memory "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/goalpost-memory/${slot}"
+set_output memory-prefix "$prefix"
+set_output memory-key "${prefix}${GITHUB_RUN_ID:-0}-${GITHUB_RUN_ATTEMPT:-1}"
+set_output remember "$remember"

@@ -106,9 +106,21 @@ pub struct CheckArgs {
     /// A Markdown template to render instead of the built-in scorecard.
     #[arg(long, value_name = "PATH")]
     pub template: Option<PathBuf>,
+    /// A template to render the Slack message (`slack` format) instead of the built-in one.
+    #[arg(long = "slack-template", value_name = "PATH")]
+    pub slack_template: Option<PathBuf>,
+    /// A template to render the Teams message (`teams` format) instead of the built-in one.
+    #[arg(long = "teams-template", value_name = "PATH")]
+    pub teams_template: Option<PathBuf>,
     /// Statuses that fail the check, comma-separated, or `none` (default: `defaults.fail_on`).
     #[arg(long = "fail-on", value_name = "STATUS,...|none", value_parser = flag(FailOn::parse))]
     pub fail_on: Option<FailOn>,
+    /// Compare with an earlier run: the JSON document its `check -f json` wrote.
+    #[arg(long = "since", value_name = "PREVIOUS.json")]
+    pub since: Option<PathBuf>,
+    /// Exit 1 when a goal with severity `error` slipped since `--since`'s run.
+    #[arg(long = "fail-on-slip", requires = "since")]
+    pub fail_on_slip: bool,
     #[command(flatten)]
     pub levels: LevelArgs,
 }
@@ -126,6 +138,10 @@ pub enum CheckFormat {
     Junit,
     /// GitHub workflow commands (annotations).
     Github,
+    /// A Slack message (Block Kit JSON): slipped and failing goals by owner.
+    Slack,
+    /// A Microsoft Teams message (an Adaptive Card): slipped and failing goals by owner.
+    Teams,
 }
 
 /// Arguments of `goalpost diff`.

@@ -198,6 +198,66 @@ impl Status {
 }
 
 vocabulary! {
+    /// How a goal's status moved since an earlier run (`check --since`), in the order reports
+    /// list them: what needs attention first.
+    pub enum Movement {
+        /// Worse on the progress scale: on track → at risk, at risk → off track, … → missed.
+        Slipped = "slipped",
+        /// Better on the progress scale: off track → at risk, at risk → on track.
+        Recovered = "recovered",
+        /// Another status off the progress scale: on track → achieved, on track → no data,
+        /// pending → on track.
+        Changed = "changed",
+        /// Not in the earlier run.
+        New = "new",
+        /// In the earlier run, not in this one.
+        Removed = "removed",
+        /// The same status.
+        Unchanged = "unchanged",
+    }
+}
+
+impl Movement {
+    /// How a goal moved from `previous` to `current`. Only statuses judged against data on
+    /// both sides are ordered, by [`Status::progress_step`] (a good status is step 0): a goal
+    /// that lost its data has not recovered, and one that gets data at risk has not slipped.
+    #[must_use]
+    pub fn between(previous: Status, current: Status) -> Movement {
+        let step = |s: Status| {
+            let judged = s.tone() != Tone::Muted;
+            judged.then(|| s.progress_step().unwrap_or(0))
+        };
+        if previous == current {
+            return Movement::Unchanged;
+        }
+        match (step(previous), step(current)) {
+            (Some(p), Some(c)) if c > p => Movement::Slipped,
+            (Some(p), Some(c)) if c < p => Movement::Recovered,
+            _ => Movement::Changed,
+        }
+    }
+
+    /// The word in reports: `slipped`.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        self.name()
+    }
+
+    /// The movement as an emoji.
+    #[must_use]
+    pub fn icon(self) -> &'static str {
+        match self {
+            Movement::Slipped => "📉",
+            Movement::Recovered => "📈",
+            Movement::Changed => "🔁",
+            Movement::New => "🆕",
+            Movement::Removed => "🗑️",
+            Movement::Unchanged => "⏸️",
+        }
+    }
+}
+
+vocabulary! {
     /// What a metric's number measures, which decides how targets are written and values shown.
     pub enum Unit {
         /// A plain count (posts, clicks, leads).
@@ -331,6 +391,20 @@ mod tests {
         assert_eq!(Status::Missed.kebab_name(), "missed");
         assert_eq!(Status::parse_loose("late"), None);
         assert_eq!(Status::parse_loose("off-track"), Some(Status::OffTrack));
+    }
+
+    #[test]
+    fn movements_follow_the_progress_scale() {
+        let m = Movement::between;
+        assert_eq!(m(Status::OnTrack, Status::AtRisk), Movement::Slipped);
+        assert_eq!(m(Status::AtRisk, Status::Missed), Movement::Slipped);
+        assert_eq!(m(Status::Achieved, Status::OffTrack), Movement::Slipped);
+        assert_eq!(m(Status::OffTrack, Status::AtRisk), Movement::Recovered);
+        assert_eq!(m(Status::AtRisk, Status::OnTrack), Movement::Recovered);
+        assert_eq!(m(Status::OnTrack, Status::Achieved), Movement::Changed);
+        assert_eq!(m(Status::AtRisk, Status::NoData), Movement::Changed);
+        assert_eq!(m(Status::NoData, Status::OffTrack), Movement::Changed);
+        assert_eq!(m(Status::Pending, Status::Pending), Movement::Unchanged);
     }
 
     #[test]

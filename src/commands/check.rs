@@ -14,7 +14,7 @@ use crate::github::{self as actions, Runner};
 use crate::lint::{self, Levels};
 use crate::report::build::{Inputs, build};
 use crate::report::render::Renders;
-use crate::report::{Document, annotations, markdown};
+use crate::report::{Document, annotations, markdown, since};
 use crate::resolve::{Plan, Request};
 use crate::spec::{self, ParsedFile};
 use crate::timings::mark;
@@ -113,8 +113,8 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
         &evaluated,
     ));
     findings.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.line));
-    let failing = verdicts.fails() || findings.iter().any(|d| d.level == Level::Error);
-    let doc = build(Inputs {
+    let mut failing = verdicts.fails() || findings.iter().any(|d| d.level == Level::Error);
+    let mut doc = build(Inputs {
         parsed: &parsed,
         catalog: &linted.catalog,
         data: &data,
@@ -124,6 +124,11 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
         plan: &plan,
         goal_file: InputFile::of_bytes(&parsed.source.display, parsed.source.text.as_bytes()),
     });
+    if let Some(previous) = &plan.previous {
+        let changes = since::compare(previous, &doc).map_err(CannotRun::problem)?;
+        failing |= plan.fail_on_slip && changes.failing_slips > 0;
+        doc.changes = Some(changes);
+    }
     mark("build the report");
     free_in_background((data, rollups));
     print_findings(&doc.lint, &parsed);
@@ -143,7 +148,8 @@ fn deliver(
         Some(runner) => runner.annotation_path(file),
         None => file.to_string(),
     };
-    let mut renders = Renders::new(doc, plan.template.as_ref(), &annotation_path);
+    let mut renders = Renders::new(doc, plan.template.as_ref(), &annotation_path)
+        .with_chat_templates(&plan.chat_templates);
     let stdout = renders.get(plan.stdout, stdout_color())?;
     let files = plan
         .outputs
@@ -165,6 +171,8 @@ fn deliver(
         .chain(
             plan.template
                 .iter()
+                .chain(&plan.chat_templates.slack)
+                .chain(&plan.chat_templates.teams)
                 .map(|t| (std::path::Path::new(&t.name), "the template")),
         )
         .collect();

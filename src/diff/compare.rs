@@ -68,20 +68,40 @@ pub fn compare(base: Option<&Side>, head: &Side) -> Vec<Change> {
 }
 
 /// Pairs each gone goal with the first new goal (in head order) that differs from it in
-/// nothing judged; a goal is paired at most once. Composites are paired last, so that one
-/// whose members were renamed with it compares through the members' new ids.
+/// nothing judged (`goal_deltas`).
 fn pair_renames<'a>(gone: &[&GoalAt<'a>], new: &[&GoalAt<'a>]) -> HashMap<&'a str, &'a str> {
+    pair_twins(
+        gone,
+        new,
+        |g| (g.id(), g.goal.all_of.is_some()),
+        |b, h, pairs| goal_deltas(b, h, pairs).is_empty(),
+    )
+}
+
+/// How renamed goals are found, shared by `diff` (goal files) and `check --since` (two reports):
+/// each gone goal is paired with the first new goal, in order, that `twins` says differs from
+/// it in nothing judged; a goal is paired at most once. `key` gives a goal's id and whether it
+/// is a composite: composites are paired last, so that one whose members were renamed with it
+/// compares through the members' new ids (`twins` receives the pairs found so far, old id →
+/// new id).
+pub fn pair_twins<'a, G>(
+    gone: &[G],
+    new: &[G],
+    key: impl Fn(&G) -> (&'a str, bool),
+    twins: impl Fn(&G, &G, &HashMap<&'a str, &'a str>) -> bool,
+) -> HashMap<&'a str, &'a str> {
     let mut pairs = HashMap::new();
     let mut taken = BTreeSet::new();
-    let mut order: Vec<&&GoalAt> = gone.iter().collect();
-    order.sort_by_key(|g| g.goal.all_of.is_some());
+    let mut order: Vec<&G> = gone.iter().collect();
+    order.sort_by_key(|g| key(g).1);
     for b in order {
         let twin = new
             .iter()
-            .find(|h| !taken.contains(&h.index) && goal_deltas(b, h, &pairs).is_empty());
-        if let Some(h) = twin {
-            taken.insert(h.index);
-            pairs.insert(b.id(), h.id());
+            .enumerate()
+            .find(|(i, h)| !taken.contains(i) && twins(b, h, &pairs));
+        if let Some((i, h)) = twin {
+            taken.insert(i);
+            pairs.insert(key(b).0, key(h).0);
         }
     }
     pairs

@@ -21,7 +21,7 @@ mod target;
 
 use serde::Serialize;
 
-pub use compare::compare;
+pub use compare::{compare, pair_twins};
 pub use load::Side;
 
 /// How a change moves the goalposts. The order is the order of every output: what a reviewer

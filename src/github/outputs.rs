@@ -1,12 +1,15 @@
 //! Step outputs for `$GITHUB_OUTPUT`: `exit-code`, `total`, `failing`, `warnings`, one count per
 //! status in kebab-case (`pending`, `no-data`, `achieved`, `on-track`, `at-risk`, `off-track`,
 //! `missed`), and `scorecard`, the path of the Markdown scorecard when `-o markdown:PATH` wrote
-//! one. Values are numbers and a path; no text from the goal file or the exports is written.
+//! one. With `--since`: `since` (the earlier run's as-of date), `slipped`, `recovered`, and
+//! `changed` (`true` when any goal moved). Values are numbers, dates, booleans and a path; no
+//! text from the goal file or the exports is written.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::report::Document;
+use crate::vocab::Movement;
 
 /// The lines to append to `$GITHUB_OUTPUT`. Without a document (`check` could not run), only
 /// `exit-code` and, when the "could not run" page was written there, `scorecard`.
@@ -19,6 +22,21 @@ pub fn lines(exit_code: i32, doc: Option<&Document>, scorecard: Option<&Path>) -
         put(&mut out, "warnings", &doc.summary.warnings.to_string());
         for (status, count) in &doc.summary.statuses {
             put(&mut out, &status.kebab_name(), &count.to_string());
+        }
+        if let Some(changes) = &doc.changes {
+            // The earlier document's as-of, checked to be a date: it came from a file.
+            if jiff::civil::Date::strptime("%Y-%m-%d", &changes.since).is_ok() {
+                put(&mut out, "since", &changes.since);
+            }
+            for movement in [Movement::Slipped, Movement::Recovered] {
+                let n = changes.counts.get(&movement).copied().unwrap_or(0);
+                put(&mut out, movement.name(), &n.to_string());
+            }
+            put(
+                &mut out,
+                "changed",
+                if changes.any() { "true" } else { "false" },
+            );
         }
     }
     if let Some(path) = scorecard {

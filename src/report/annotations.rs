@@ -7,8 +7,9 @@
 
 use super::document::{Document, GoalReport};
 use super::format::band;
+use super::since::GoalChange;
 use crate::diag::{Diagnostic, Level};
-use crate::vocab::Tone;
+use crate::vocab::{Movement, Tone};
 
 /// Annotations GitHub shows per level and step.
 pub const LIMIT: usize = 10;
@@ -28,10 +29,26 @@ struct Annotation {
 /// names it into the path annotations need (in GitHub Actions: relative to the workspace).
 pub fn render(doc: &Document, path: impl Fn(&str) -> String) -> String {
     let file = path(&doc.file);
+    let slipped = |g: &GoalReport| {
+        doc.changes.as_ref().and_then(|c| {
+            c.goals
+                .iter()
+                .find(|m| m.movement == Movement::Slipped && m.id == g.id)
+                .map(|m| (c.since.as_str(), m))
+        })
+    };
     let mut annotations: Vec<Annotation> = doc
         .goals
         .iter()
-        .filter_map(|g| goal_annotation(g, &file))
+        .filter_map(|g| {
+            let mut a = goal_annotation(g, &file)?;
+            // Slipped goals come first: they are what changed.
+            a.rank = a.rank.saturating_add(1);
+            if let Some((since, m)) = slipped(g) {
+                mark_slipped(&mut a, g, since, m);
+            }
+            Some(a)
+        })
         .collect();
     annotations.extend(
         doc.lint
@@ -163,6 +180,24 @@ fn goal_annotation(g: &GoalReport, file: &str) -> Option<Annotation> {
         message,
         rank: g.status.rank(),
     })
+}
+
+/// A slipped goal's annotation says so in its title and from where in its message.
+fn mark_slipped(a: &mut Annotation, g: &GoalReport, since: &str, m: &GoalChange) {
+    let Some(before) = &m.previous else { return };
+    a.title = format!(
+        "goal {} slipped: {} → {}",
+        g.id,
+        before.status.label(),
+        g.status.label()
+    );
+    a.message = format!(
+        "{} (slipped since {since}, from {} {})",
+        a.message,
+        before.status.label(),
+        before.shown
+    );
+    a.rank = 0;
 }
 
 fn format_number_or_dash(v: Option<f64>) -> String {

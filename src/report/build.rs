@@ -78,6 +78,7 @@ pub fn build(inputs: Inputs) -> Document {
             .collect(),
         lint: inputs.lint,
         goals,
+        changes: None,
     }
 }
 

@@ -46,6 +46,8 @@ pub struct Document {
     pub sources: Vec<SourceReport>,
     /// Every input file (the goal file first) with its size and SHA-256.
     pub inputs: Vec<InputFile>,
+    /// With `--since PREVIOUS.json`: what changed since that run, per goal; `null` without.
+    pub changes: Option<super::since::Changes>,
 }
 
 /// Name and version of goalpost.

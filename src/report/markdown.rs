@@ -11,6 +11,7 @@ use super::format;
 use crate::catalog::{DurationUnit, Unit};
 use crate::resolve::defaults::CURRENCY;
 use crate::spec::model::Status;
+use crate::vocab::Movement;
 
 /// The built-in scorecard template.
 pub const BUILTIN: &str = include_str!("../../templates/scorecard.md.j2");
@@ -118,6 +119,8 @@ const FILTERS: &[&str] = &[
     "spark",
     "status_icon",
     "status_label",
+    "movement_icon",
+    "movement_label",
     "target_text",
     "message",
     "abs",
@@ -230,12 +233,20 @@ fn environment(doc: &Document) -> Environment<'static> {
     env.add_filter("status_label", |s: String| {
         Status::parse(&s).map_or_else(|| s.clone(), |s| s.label().to_string())
     });
+    env.add_filter("movement_icon", |m: String| {
+        Movement::parse(&m).map_or("", Movement::icon)
+    });
+    env.add_filter("movement_label", |m: String| {
+        Movement::parse(&m).map_or_else(|| m.clone(), |m| m.label().to_string())
+    });
     env.add_filter("target_text", target_text);
     env.add_filter("message", |text: String| {
         Value::from_safe_string(message(&text))
     });
     let worst_first: Vec<&str> = Status::WORST_FIRST.iter().map(|s| s.name()).collect();
     env.add_global("statuses", Value::from(worst_first));
+    let movements: Vec<&str> = Movement::ALL.iter().map(|m| m.name()).collect();
+    env.add_global("movements", Value::from(movements));
     let goals = Value::from(Serde(&doc.goals));
     let by_id = goals.clone();
     env.add_function("goal_by_id", move |id: String| -> Result<Value, Error> {

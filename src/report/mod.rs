@@ -8,7 +8,9 @@ pub mod document;
 pub mod format;
 pub mod junit;
 pub mod markdown;
+pub mod notify;
 pub mod render;
+pub mod since;
 pub mod text;
 
 pub use document::Document;

@@ -1,16 +1,18 @@
 //! Renders the [`Document`] in the formats one run asks for, each format once however many of
 //! stdout, `-o` files and the job summary want it.
 
+use super::notify::{self, Chat};
 use super::{Document, annotations, junit, markdown, text};
 use crate::cli::CheckFormat;
 use crate::failure::Problem;
-use crate::resolve::Template;
+use crate::resolve::{ChatTemplates, Template};
 
 /// Each format rendered once.
 pub struct Renders<'a> {
     doc: &'a Document,
     template: Option<&'a Template>,
     annotation_path: &'a dyn Fn(&str) -> String,
+    chat_templates: Option<&'a ChatTemplates>,
     done: Vec<((CheckFormat, bool), String)>,
 }
 
@@ -26,8 +28,16 @@ impl<'a> Renders<'a> {
             doc,
             template,
             annotation_path,
+            chat_templates: None,
             done: Vec::new(),
         }
+    }
+
+    /// The same renders, with the user's Slack and Teams templates.
+    #[must_use]
+    pub fn with_chat_templates(mut self, templates: &'a ChatTemplates) -> Self {
+        self.chat_templates = Some(templates);
+        self
     }
 
     /// `format` rendered (`color` applies to text only).
@@ -61,6 +71,24 @@ impl<'a> Renders<'a> {
             }
             CheckFormat::Junit => junit::render(doc),
             CheckFormat::Github => annotations::render(doc, self.annotation_path),
+            CheckFormat::Slack | CheckFormat::Teams => {
+                let templates = self.chat_templates;
+                let (chat, name, template) = match format {
+                    CheckFormat::Slack => (
+                        "Slack",
+                        Chat::Slack,
+                        templates.and_then(|t| t.slack.as_ref()),
+                    ),
+                    _ => (
+                        "Teams",
+                        Chat::Teams,
+                        templates.and_then(|t| t.teams.as_ref()),
+                    ),
+                };
+                let template = template.map(|t| (t.name.as_str(), t.text.as_str()));
+                notify::render(doc, name, template)
+                    .map_err(|e| Problem::new(format!("the {chat} template failed: {e}")))?
+            }
         })
     }
 }

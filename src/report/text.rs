@@ -4,13 +4,17 @@ use std::fmt::Write as _;
 
 use super::document::{Document, GoalReport};
 use super::format::{band, percent};
+use super::since::{Changes, Verdict};
 use crate::diag::one_line;
-use crate::vocab::{Status, Tone};
+use crate::vocab::{Movement, Status, Tone};
 
 /// Renders the scorecard as plain text; `color` adds ANSI colors to the statuses.
 pub fn render(doc: &Document, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — as of {}\n", one_line(&doc.title), doc.as_of);
+    if let Some(changes) = &doc.changes {
+        since(&mut out, changes);
+    }
     let mut goals: Vec<&GoalReport> = doc.goals.iter().collect();
     goals.sort_by_key(|g| g.status.rank());
     let id_width = goals
@@ -76,6 +80,54 @@ pub fn render(doc: &Document, color: bool) -> String {
         doc.summary.failing
     );
     out
+}
+
+/// "since DATE: 1 slipped, …", then one line per goal that moved (or was renamed), slipped
+/// first.
+fn since(out: &mut String, changes: &Changes) {
+    let counts: Vec<String> = changes
+        .counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(m, n)| format!("{n} {}", m.label()))
+        .collect();
+    let counts = if counts.is_empty() {
+        "no goals".to_string()
+    } else {
+        counts.join(", ")
+    };
+    let _ = writeln!(out, "since {}: {counts}", changes.since);
+    let moved: Vec<_> = changes
+        .goals
+        .iter()
+        .filter(|g| g.movement != Movement::Unchanged || g.previous_id.is_some())
+        .collect();
+    let id_width = moved
+        .iter()
+        .map(|g| g.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for g in moved {
+        let show = |v: Option<&Verdict>| {
+            v.map_or_else(
+                || "–".into(),
+                |v| format!("{} {}", v.status.label(), v.shown),
+            )
+        };
+        let renamed = g
+            .previous_id
+            .as_ref()
+            .map_or(String::new(), |p| format!(" (was {})", one_line(p)));
+        let _ = writeln!(
+            out,
+            "  {:<9}  {:<id_width$}  {} → {}{renamed}",
+            g.movement.label(),
+            g.id,
+            show(g.previous.as_ref()),
+            show(g.current.as_ref()),
+        );
+    }
+    out.push('\n');
 }
 
 fn numbers(g: &GoalReport) -> String {

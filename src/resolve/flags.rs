@@ -154,7 +154,7 @@ mod tests {
         assert!(OutputTarget::parse("markdown:").is_err());
         let err = OutputTarget::parse("pdf:x").unwrap_err().0;
         assert!(
-            err.ends_with("(text, json, markdown, junit, github)"),
+            err.ends_with("(text, json, markdown, junit, github, slack, teams)"),
             "{err}"
         );
         assert!(DataOverride::parse("=x.csv").is_err());

@@ -98,6 +98,19 @@ pub struct Request<'a> {
     pub overrides: LevelOverrides,
     /// `--template`, read.
     pub template: Option<Template>,
+    /// `--since`, read.
+    pub previous: Option<crate::report::since::Previous>,
+    /// `--slack-template` and `--teams-template`, read.
+    pub chat_templates: ChatTemplates,
+}
+
+/// The templates of chat messages the user gave.
+#[derive(Debug, Clone, Default)]
+pub struct ChatTemplates {
+    /// `--slack-template`.
+    pub slack: Option<Template>,
+    /// `--teams-template`.
+    pub teams: Option<Template>,
 }
 
 impl<'a> Request<'a> {
@@ -110,6 +123,23 @@ impl<'a> Request<'a> {
             args,
             overrides: level_overrides(&args.levels)?,
             template: args.template.as_deref().map(read_template).transpose()?,
+            previous: args
+                .since
+                .as_deref()
+                .map(crate::report::since::Previous::read)
+                .transpose()?,
+            chat_templates: ChatTemplates {
+                slack: args
+                    .slack_template
+                    .as_deref()
+                    .map(read_template)
+                    .transpose()?,
+                teams: args
+                    .teams_template
+                    .as_deref()
+                    .map(read_template)
+                    .transpose()?,
+            },
         })
     }
 }
@@ -129,6 +159,12 @@ pub struct Plan {
     pub outputs: Vec<OutputTarget>,
     /// `--template`.
     pub template: Option<Template>,
+    /// `--since`: the earlier run.
+    pub previous: Option<crate::report::since::Previous>,
+    /// `--fail-on-slip`.
+    pub fail_on_slip: bool,
+    /// `--slack-template`, `--teams-template`.
+    pub chat_templates: ChatTemplates,
     /// `--data`: files to read instead of a source's own.
     pub data: IndexMap<String, PathBuf>,
     /// `--deny/--warn/--allow`.
@@ -161,6 +197,9 @@ impl Plan {
             stdout: args.format,
             outputs: args.outputs.clone(),
             template: request.template,
+            previous: request.previous,
+            fail_on_slip: args.fail_on_slip,
+            chat_templates: request.chat_templates,
             data: args
                 .data
                 .iter()

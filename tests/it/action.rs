@@ -4,12 +4,20 @@
 //! from, and a fake `gh` (tests/action/gh) that records its calls. It shows that the sticky
 //! comment is posted once and then edited, that a read-only token (a fork's pull request) falls
 //! back to the job summary, and that the job's result follows `goalpost check`.
+//!
+//! The memory of the last run: actions/cache is simulated by a store in the runner's temporary
+//! directory, restored into the (emptied) memory directory before `check` and saved from it
+//! after, when prepare.sh says the run is remembered. Webhooks post to a loopback HTTP server
+//! the test starts ([`Hook`]).
 
 use crate::support;
 
 use std::collections::HashMap;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 const MARKER: &str = "<!-- goalpost-scorecard -->";
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -21,6 +29,7 @@ struct Runner {
     state: PathBuf,
     summary: PathBuf,
     event: &'static str,
+    git_ref: &'static str,
     inputs: HashMap<&'static str, String>,
     steps: usize,
 }
@@ -50,6 +59,7 @@ impl Runner {
             repo,
             state,
             event: "pull_request",
+            git_ref: "refs/pull/7/merge",
             inputs: HashMap::new(),
             steps: 0,
         };
@@ -89,9 +99,29 @@ impl Runner {
         self.inputs.insert(name, value.to_string());
     }
 
-    /// The steps after install, as action.yml runs them.
+    /// The steps after install, as action.yml runs them: prepare, the cache restore, check, the
+    /// cache save, diff, comment, notify, gate.
     fn run_action(&mut self) -> ActionRun {
         let mut log = String::new();
+        let (out, prepared) = self.step(
+            "prepare",
+            &[("INPUT_FILE", "file")],
+            &[("GOALPOST_DEFAULT_BRANCH", "main")],
+        );
+        log.push_str(&out);
+        let memory = PathBuf::from(&prepared["memory"]);
+        let store = self.tmp.path().join("cache-store");
+        // A new job: the runner's temporary directory starts empty, then the cache is restored.
+        let _ = std::fs::remove_dir_all(&memory);
+        if store.is_dir() {
+            copy_dir(&store, &memory);
+        }
+        let remember = prepared["remember"].clone();
+        let want = |input: &str| {
+            let set = self.inputs.get(input).is_some_and(|v| !v.is_empty());
+            if set { "true" } else { "false" }
+        };
+        let (want_slack, want_teams) = (want("slack-webhook"), want("teams-webhook"));
         let (out, check) = self.step(
             "check",
             &[
@@ -100,22 +130,47 @@ impl Runner {
                 ("INPUT_FAIL_ON", "fail-on"),
                 ("INPUT_TEMPLATE", "template"),
                 ("INPUT_ARGS", "args"),
+                ("INPUT_FAIL_ON_SLIP", "fail-on-slip"),
             ],
-            &[],
+            &[
+                ("GOALPOST_MEMORY", &prepared["memory"]),
+                ("GOALPOST_REMEMBER", &remember),
+                ("WANT_SLACK", want_slack),
+                ("WANT_TEAMS", want_teams),
+            ],
         );
         log.push_str(&out);
+        if remember == "true" && check.get("exit-code").is_some_and(|c| c != "2") {
+            let _ = std::fs::remove_dir_all(&store);
+            copy_dir(&memory, &store);
+        }
         let (out, _) = self.step("diff", &[("INPUT_FILE", "file")], &[]);
         log.push_str(&out);
         let (out, comment) = self.step("comment", &[("INPUT_COMMENT", "comment")], &[]);
         log.push_str(&out);
-        let code = check.get("exit-code").cloned().unwrap_or_default();
-        let failing = check.get("failing").cloned().unwrap_or_default();
+        let output = |name: &str| check.get(name).cloned().unwrap_or_default();
+        let (out, _) = self.step(
+            "notify",
+            &[
+                ("SLACK_WEBHOOK", "slack-webhook"),
+                ("TEAMS_WEBHOOK", "teams-webhook"),
+            ],
+            &[
+                ("CHECK_SLIPPED", &output("slipped")),
+                ("CHECK_CHANGED", &output("changed")),
+            ],
+        );
+        log.push_str(&out);
+        let code = output("exit-code");
+        let failing = output("failing");
+        let slipped = output("slipped");
         let gate = self.run_script(
             "gate",
             &[("INPUT_FAIL", "fail")],
             &[
                 ("CHECK_EXIT_CODE", code.as_str()),
                 ("CHECK_FAILING", failing.as_str()),
+                ("CHECK_SLIPPED", slipped.as_str()),
             ],
         );
         log.push_str(&String::from_utf8_lossy(&gate.0.stdout));
@@ -177,7 +232,10 @@ impl Runner {
             .env("GITHUB_REPOSITORY", "acme/goals")
             .env("GITHUB_BASE_REF", "main")
             .env("GITHUB_SERVER_URL", "https://github.test")
-            .env("GITHUB_RUN_ID", "42")
+            .env("GITHUB_RUN_ID", self.steps.to_string())
+            .env("GITHUB_RUN_ATTEMPT", "1")
+            .env("GITHUB_REF", self.git_ref)
+            .env("RUNNER_OS", "Linux")
             .env("GITHUB_STEP_SUMMARY", &self.summary)
             .env("GITHUB_OUTPUT", &output_file)
             .env("RUNNER_TEMP", self.tmp.path().join("runner-temp"))
@@ -451,7 +509,9 @@ fn action_yml_runs_these_scripts_with_inputs_in_env_only() {
         .collect();
     assert_eq!(
         scripts,
-        ["prepare", "install", "check", "diff", "comment", "gate"]
+        [
+            "prepare", "install", "check", "diff", "comment", "notify", "gate"
+        ]
     );
     for line in action
         .lines()
@@ -460,4 +520,235 @@ fn action_yml_runs_these_scripts_with_inputs_in_env_only() {
         assert!(!line.contains("${{"), "an expression inside run: {line}");
     }
     assert!(!action.contains("eval"));
+}
+
+/// A loopback HTTP server standing in for the Slack and Teams webhooks: it records every
+/// request's method, path and body and answers 200.
+struct Hook {
+    url: String,
+    requests: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Hook {
+    fn start() -> Hook {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        // The thread ends with the test process; each request is answered on its own.
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let request = line.trim_end().to_string();
+                let mut length = 0;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = header.split_once(':')
+                        && name.eq_ignore_ascii_case("content-length")
+                    {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                seen.lock()
+                    .unwrap()
+                    .push((request, String::from_utf8_lossy(&body).into_owned()));
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                );
+            }
+        });
+        Hook { url, requests }
+    }
+
+    fn requests(&self) -> Vec<(String, String)> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// A scheduled run on the default branch, with both webhooks pointing at `hook`.
+fn scheduled(hook: &Hook) -> Runner {
+    let mut runner = Runner::new();
+    runner.event = "schedule";
+    runner.git_ref = "refs/heads/main";
+    runner.input("slack-webhook", &format!("{}/slack", hook.url));
+    runner.input("teams-webhook", &format!("{}/teams", hook.url));
+    runner
+}
+
+#[test]
+fn a_scheduled_run_remembers_and_the_next_reports_what_slipped() {
+    let hook = Hook::start();
+    let mut runner = scheduled(&hook);
+    runner.input("fail-on-slip", "true");
+    runner.input("as-of", "2027-03-08");
+    let first = runner.run_action();
+    assert_eq!(first.job, Some(0), "{}", first.log);
+    assert!(
+        first.log.contains("No earlier run is remembered yet"),
+        "{}",
+        first.log
+    );
+    assert!(!first.check.contains_key("since"));
+    let stored = runner.tmp.path().join("cache-store/last-run.json");
+    let stored: serde_json::Value = serde_json::from_str(&support::read(&stored)).unwrap();
+    assert_eq!(stored["as_of"], "2027-03-08");
+    assert!(hook.requests().is_empty(), "a first run posts nothing");
+
+    // A week later the webcare response time (severity error) and the badge it belongs to
+    // slipped from on track to at risk: at risk fails no fail_on status, but fail-on-slip does.
+    std::fs::remove_file(&runner.summary).unwrap();
+    runner.input("as-of", "2027-03-15");
+    let second = runner.run_action();
+    assert_eq!(
+        second.check.get("since").map(String::as_str),
+        Some("2027-03-08")
+    );
+    assert_eq!(second.check.get("slipped").map(String::as_str), Some("2"));
+    assert_eq!(
+        second.check.get("changed").map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(second.job, Some(1), "{}", second.log);
+    assert!(
+        second
+            .log
+            .contains("::error title=goalpost::2 goals slipped since the last run (fail-on-slip)"),
+        "{}",
+        second.log
+    );
+    assert!(
+        second
+            .log
+            .contains("title=goal webcare-response-time-7d slipped%3A on track → at risk"),
+        "{}",
+        second.log
+    );
+    let summary = runner.summary();
+    assert!(
+        summary.starts_with(
+            "# Acme Outdoor — social goals 2027\n\n**Since 2027-03-08** · 📉 2 slipped"
+        ),
+        "{summary}"
+    );
+    // The remembered run is now this one.
+    let stored = runner.tmp.path().join("cache-store/last-run.json");
+    let stored: serde_json::Value = serde_json::from_str(&support::read(&stored)).unwrap();
+    assert_eq!(stored["as_of"], "2027-03-15");
+
+    // Both messages reached the webhooks, byte for byte what check wrote.
+    let requests = hook.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    let work = runner.tmp.path().join("runner-temp/goalpost");
+    for ((request, body), (path, file)) in requests
+        .iter()
+        .zip([("/slack", "slack.json"), ("/teams", "teams.json")])
+    {
+        assert_eq!(request, &format!("POST {path} HTTP/1.1"));
+        assert_eq!(body, &support::read(&work.join(file)));
+        let message: serde_json::Value = serde_json::from_str(body).expect("JSON");
+        assert!(
+            body.contains("avg_response_time 16.10 min, target ≤ 15 min, slipped from on track"),
+            "{body}"
+        );
+        assert!(message.is_object());
+    }
+    assert!(
+        !second.log.contains(&hook.url),
+        "the webhook URL is never printed"
+    );
+}
+
+#[test]
+fn nothing_is_posted_when_nothing_changed() {
+    let hook = Hook::start();
+    let mut runner = scheduled(&hook);
+    runner.input("as-of", "2027-03-08");
+    runner.run_action();
+    let again = runner.run_action();
+    assert_eq!(again.job, Some(0), "{}", again.log);
+    assert_eq!(
+        again.check.get("changed").map(String::as_str),
+        Some("false")
+    );
+    assert_eq!(again.check.get("slipped").map(String::as_str), Some("0"));
+    assert!(
+        again
+            .log
+            .contains("nothing slipped or changed since the last run: no message posted"),
+        "{}",
+        again.log
+    );
+    assert!(hook.requests().is_empty(), "{:?}", hook.requests());
+}
+
+#[test]
+fn on_change_leaves_an_unchanged_comment_alone() {
+    let mut runner = Runner::new();
+    runner.input("comment", "on-change");
+    let first = runner.run_action();
+    assert_eq!(first.job, Some(0), "{}", first.log);
+    assert_eq!(runner.calls().len(), 2, "listed, then posted");
+    let id = runner.ours()[0]["id"].as_i64().unwrap();
+
+    let same = runner.run_action();
+    let calls = runner.calls();
+    assert_eq!(calls.len(), 3, "listed only: {calls:?}");
+    assert!(!calls.iter().any(|c| c.contains("PATCH")), "{calls:?}");
+    assert!(
+        same.log.contains(&format!(
+            "unchanged, comment {id} left as it is (comment: on-change)"
+        )),
+        "{}",
+        same.log
+    );
+    assert_eq!(
+        same.comment.get("comment-url").cloned(),
+        Some(format!(
+            "https://github.test/acme/goals/pull/7#issuecomment-{id}"
+        ))
+    );
+
+    runner.input("as-of", "2027-03-16");
+    runner.run_action();
+    let calls = runner.calls();
+    assert_eq!(calls.len(), 5, "{calls:?}");
+    assert_eq!(
+        calls[4],
+        format!("api --method PATCH repos/acme/goals/issues/comments/{id} --input -")
+    );
+}
+
+#[test]
+fn a_pull_request_compares_with_the_default_branch_but_is_not_remembered() {
+    let hook = Hook::start();
+    let mut runner = scheduled(&hook);
+    runner.input("as-of", "2027-03-08");
+    runner.run_action();
+    runner.event = "pull_request";
+    runner.git_ref = "refs/pull/7/merge";
+    runner.input("as-of", "2027-03-15");
+    let run = runner.run_action();
+    assert_eq!(run.job, Some(0), "{}", run.log);
+    let body = runner.ours()[0]["body"].as_str().unwrap().to_string();
+    assert!(
+        body.starts_with(&format!(
+            "{MARKER}\n# Acme Outdoor — social goals 2027\n\n**Since 2027-03-08** · 📉 2 slipped"
+        )),
+        "{body}"
+    );
+    let stored = runner.tmp.path().join("cache-store/last-run.json");
+    let stored: serde_json::Value = serde_json::from_str(&support::read(&stored)).unwrap();
+    assert_eq!(
+        stored["as_of"], "2027-03-08",
+        "a pull request keeps nothing"
+    );
 }

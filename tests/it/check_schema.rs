@@ -32,3 +32,44 @@ fn example_report_validates_against_the_schema() {
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+/// A report with a `changes` section (`--since`) validates too, and so does every document
+/// `--since` is tested with: the one goalpost writes today is the shape it reads.
+#[test]
+fn a_report_with_changes_validates_against_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(CHECK_SCHEMA_TEXT).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).expect("compile the schema");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = goalpost()
+        .current_dir(root)
+        .args([
+            "check",
+            "tests/eval/since-every-change/goals.yaml",
+            "--as-of",
+            "2027-03-20",
+        ])
+        .args([
+            "--since",
+            "tests/cases/since/every-change-previous.json",
+            "-f",
+            "json",
+        ])
+        .output()
+        .expect("run goalpost");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(
+        doc["changes"]["goals"]
+            .as_array()
+            .is_some_and(|g| g.len() == 8)
+    );
+    let previous = std::fs::read(root.join("tests/cases/since/every-change-previous.json"))
+        .expect("the earlier report");
+    let previous: serde_json::Value = serde_json::from_slice(&previous).expect("JSON");
+    for d in [&doc, &previous] {
+        let errors: Vec<String> = validator
+            .iter_errors(d)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+}

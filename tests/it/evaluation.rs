@@ -2,6 +2,12 @@
 //! `expect.yaml` with the numbers worked out by hand from docs/evaluation.md. The case runs
 //! `goalpost check --as-of <as_of> -f json`; every field `expect.yaml` lists must match (numbers
 //! within a relative 1e-9), and so must the exit code when given.
+//!
+//! A case with `since:` is compared with an earlier run (`check --since`): `since: {goals:
+//! FILE, as_of: DATE}` first runs `check FILE --as-of DATE -f json` in the case and passes
+//! that document, `since: {document: FILE}` passes a committed document. `changes:` then lists
+//! fields of the `changes` section; its `goals:` maps ids to fields of each goal's entry, and
+//! `order:` is the order of every entry's id.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -118,17 +124,101 @@ fn goal_view(goal: &Value) -> Value {
     view
 }
 
+/// The earlier document a `since:` case compares with: written by an earlier run into `dir`,
+/// or committed in the case.
+fn previous_document(case: &Path, since: &Value, dir: &Path) -> Result<PathBuf, String> {
+    if let Some(document) = since.get("document").and_then(Value::as_str) {
+        return Ok(case.join(document));
+    }
+    let goals = since
+        .get("goals")
+        .and_then(Value::as_str)
+        .ok_or("since: goals or document")?;
+    let as_of = since
+        .get("as_of")
+        .and_then(Value::as_str)
+        .ok_or("since: as_of")?;
+    let out = Command::new(env!("CARGO_BIN_EXE_goalpost"))
+        .arg("check")
+        .arg(case.join(goals))
+        .args(["--as-of", as_of, "-f", "json"])
+        .env("NO_COLOR", "1")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let path = dir.join("previous.json");
+    std::fs::write(&path, &out.stdout).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// Compares `changes:` with the document's `changes` section.
+fn compare_changes(expected: &Value, doc: &Value, problems: &mut Vec<String>) {
+    let actual = doc.get("changes").unwrap_or(&Value::Null);
+    let entries = actual
+        .get("goals")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let empty = serde_json::Map::new();
+    for (key, want) in expected.as_object().unwrap_or(&empty) {
+        match key.as_str() {
+            "order" => {
+                let ids: Vec<Value> = entries
+                    .iter()
+                    .filter_map(|g| g.get("id").cloned())
+                    .collect();
+                compare("changes.order", want, &Value::Array(ids), problems);
+            }
+            "goals" => {
+                for (id, fields) in want.as_object().unwrap_or(&empty) {
+                    let entry = entries
+                        .iter()
+                        .find(|g| g.get("id").and_then(Value::as_str) == Some(id));
+                    match entry {
+                        Some(entry) => compare(&format!("changes.{id}"), fields, entry, problems),
+                        None => problems.push(format!("changes.{id}: not in the changes")),
+                    }
+                }
+            }
+            _ => compare(
+                &format!("changes.{key}"),
+                want,
+                actual.get(key).unwrap_or(&Value::Null),
+                problems,
+            ),
+        }
+    }
+}
+
 fn check_case(case: &Path) -> Vec<String> {
     let expect = expectation(case);
     let as_of = expect.get("as_of").and_then(Value::as_str).expect("as_of");
     // `args:` adds command-line arguments (`--fail-on at_risk`).
-    let args: Vec<&str> = expect
+    let mut args: Vec<String> = expect
         .get("args")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
+    let scratch = tempfile::tempdir().expect("temp dir");
+    if let Some(since) = expect.get("since") {
+        match previous_document(case, since, scratch.path()) {
+            Ok(path) => args.extend(["--since".to_string(), path.display().to_string()]),
+            Err(e) => return vec![format!("since: {e}")],
+        }
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, doc, stderr) = run_check(case, as_of, &args);
     let mut problems = Vec::new();
+    if let Some(changes) = expect.get("changes") {
+        compare_changes(changes, &doc, &mut problems);
+        if !problems.is_empty() {
+            problems.push(stderr.clone());
+        }
+    }
     if let Some(exit) = expect.get("exit").and_then(Value::as_i64)
         && code != i32::try_from(exit).ok()
     {

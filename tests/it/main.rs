@@ -30,6 +30,7 @@ mod injection;
 #[cfg(unix)]
 mod install;
 mod links;
+mod notify;
 mod outputs;
 mod parallel;
 mod properties;

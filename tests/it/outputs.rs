@@ -196,3 +196,27 @@ fn sigterm_leaves_no_temp_file() {
     assert_eq!(temp_files(dir.path()), Vec::<String>::new());
     assert!(!dir.path().join("a.md").exists());
 }
+
+/// The `--since` report may be the `-o json:` output: it is read before anything is written,
+/// and replaced atomically, so one file carries each run to the next.
+#[test]
+fn the_since_report_may_be_replaced_by_the_new_one() {
+    let dir = project();
+    let first = check(dir.path(), &["json:last.json"]);
+    assert_exit(&first, 0);
+    let first = std::fs::read_to_string(dir.path().join("last.json")).unwrap();
+    let out = goalpost()
+        .current_dir(dir.path())
+        .args(["check", "goals.yaml", "--as-of", "2027-02-15"])
+        .args(["--since", "last.json", "-o", "json:last.json"])
+        .output()
+        .expect("run goalpost");
+    assert_exit(&out, 0);
+    let second: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("last.json")).unwrap())
+            .unwrap();
+    let first: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(second["changes"]["since"], first["as_of"]);
+    assert_eq!(second["as_of"], "2027-02-15");
+    assert!(temp_files(dir.path()).is_empty());
+}
