@@ -202,7 +202,7 @@ pub struct Evaluator<'a> {
     pub rollups: &'a Rollups,
 }
 
-impl Evaluator<'_> {
+impl<'e> Evaluator<'e> {
     /// Judges every goal of the file, in file order ([`Evaluator::evaluate`] of each), on
     /// several threads: goals are independent, and one that needs the platform rollups builds
     /// them while the other threads go on with goals that do not.
@@ -216,30 +216,110 @@ impl Evaluator<'_> {
         let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;
         let selection = Selection::of(goal, self.dims);
         let values = Values::new(self.catalog, self.data, self.rollups, selection.clone());
-        let mut outcome = self.judge_goal(index, goal, metric, &values);
+        let memo = reason::SelectionMemo::default();
+        Some(self.outcome(
+            self.settings,
+            true,
+            &memo,
+            index,
+            goal,
+            metric,
+            &selection,
+            &values,
+        ))
+    }
+
+    /// Judges every goal as of each of `dates` (`goalpost history`): per goal, one row of
+    /// outcomes in date order (`None` for composites). The data and its rollups are the ones
+    /// of this evaluator, read once; each goal finds its series once and judges every date
+    /// with them (its window values memoized across dates), so a date costs a judgement, not
+    /// a read or a roll-up. The settings' own as-of date is not used.
+    pub fn evaluate_at(&self, dates: &[CivilDate]) -> Vec<Vec<Option<Outcome>>> {
+        let goals = &self.parsed.model.goals;
+        crate::threads::in_parallel(goals.len(), |i| self.goal_at(i, &goals[i], dates))
+    }
+
+    /// One goal judged as of each of `dates`.
+    fn goal_at(&self, index: usize, goal: &Goal, dates: &[CivilDate]) -> Vec<Option<Outcome>> {
+        let Some(metric) = goal
+            .metric
+            .as_ref()
+            .and_then(|m| self.catalog.get(m.as_str()))
+        else {
+            return vec![None; dates.len()];
+        };
+        let selection = Selection::of(goal, self.dims);
+        let values = Values::new(self.catalog, self.data, self.rollups, selection.clone());
+        let memo = reason::SelectionMemo::default();
+        dates
+            .iter()
+            .map(|&as_of| {
+                let settings = Settings {
+                    as_of,
+                    ..self.settings.clone()
+                };
+                let mut outcome = self.outcome(
+                    &settings, false, &memo, index, goal, metric, &selection, &values,
+                );
+                // A history keeps every date's outcome at once: the buckets, which it does not
+                // show, would hold a window's worth per date (the daily series is not made).
+                outcome.buckets = None;
+                Some(outcome)
+            })
+            .collect()
+    }
+
+    /// Judges a metric goal over its selection's values, with the reason of a `no_data`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a private step with the goal's parts"
+    )]
+    fn outcome<'v>(
+        &self,
+        settings: &Settings,
+        with_daily: bool,
+        memo: &reason::SelectionMemo,
+        index: usize,
+        goal: &'v Goal,
+        metric: &'v Metric,
+        selection: &'v Selection,
+        values: &'v Values<'v>,
+    ) -> Outcome
+    where
+        'e: 'v,
+    {
+        let mut outcome = self.judge_goal(settings, with_daily, index, goal, metric, values);
         if outcome.judgement.status == Status::NoData {
             let why = reason::Why {
                 data: self.data,
                 catalog: self.catalog,
                 metric,
                 goal,
-                selection: &selection,
-                values: &values,
+                selection,
+                values,
             };
-            outcome.reason = Some(why.explain(&outcome));
+            outcome.reason = Some(why.explain_with(&outcome, memo));
         }
-        Some(outcome)
+        outcome
     }
 
-    /// Judges a metric goal with its values.
-    fn judge_goal(&self, index: usize, goal: &Goal, metric: &Metric, values: &Values) -> Outcome {
+    /// Judges a metric goal with its values, as of `settings`' date.
+    fn judge_goal(
+        &self,
+        settings: &Settings,
+        with_daily: bool,
+        index: usize,
+        goal: &Goal,
+        metric: &Metric,
+        values: &Values,
+    ) -> Outcome {
         let window = self
             .windows
             .get(index)
             .copied()
             .flatten()
             .unwrap_or_default();
-        let as_of = day_number(self.settings.as_of);
+        let as_of = day_number(settings.as_of);
         let range = values.data_range(&metric.id);
         let data_end = range.map(|r| r.1);
         let is_sum = metric.aggregate == Aggregate::Sum;
@@ -280,7 +360,7 @@ impl Evaluator<'_> {
             cumulative: is_sum && goal.rolling.is_none(),
             band,
             baseline: base_value,
-            tolerance: goal.tolerance.map_or(self.settings.tolerance, |t| t.value),
+            tolerance: goal.tolerance.map_or(settings.tolerance, |t| t.value),
             trend: None,
         };
         let frame = Frame {
@@ -332,7 +412,7 @@ impl Evaluator<'_> {
                         .take_while(|(_, _, j)| j.status == Status::Achieved)
                         .count(),
                 );
-                if let Some((a, b, _)) = all.get(current) {
+                if let Some((a, b, _)) = all.get(current).filter(|_| with_daily) {
                     outcome.daily = daily(
                         values,
                         &metric.id,
@@ -351,7 +431,7 @@ impl Evaluator<'_> {
             None => {
                 let trend = self.trend(goal, metric, values, frame);
                 outcome.judgement = judge(frame, Rules { trend, ..rules }, value);
-                if let Some(o) = outcome.judgement.observed_end {
+                if let Some(o) = outcome.judgement.observed_end.filter(|_| with_daily) {
                     outcome.daily = daily(values, &metric.id, start, o);
                 }
             }
@@ -426,9 +506,11 @@ impl Evaluator<'_> {
     /// The trend of a level goal (`aggregate: last`, not `projection: level`, not rolling) over
     /// its observed window, which projects it to the deadline.
     fn trend(&self, goal: &Goal, metric: &Metric, values: &Values, frame: Frame) -> Option<Trend> {
+        // Past the deadline the judgement is the final value, which needs no projection.
         if metric.aggregate != Aggregate::Last
             || goal.projection == Some(Projection::Level)
             || goal.rolling.is_some()
+            || frame.as_of > frame.end
         {
             return None;
         }

@@ -18,3 +18,8 @@ pub const STALE_AFTER_DAYS: u32 = 7;
 pub const MIN_SAMPLE: f64 = 100.0;
 /// `defaults.fail_on`: the statuses that fail `check`.
 pub const FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];
+/// `history --every`: how far apart the dates of a status history are.
+pub const HISTORY_EVERY: crate::cli::HistoryStep = crate::cli::HistoryStep::Week;
+/// The most dates one `history` run judges the goals on (a bound, so that a typo'd year cannot
+/// ask for a century of days): 1,000 is nearly three years of days, or twenty of weeks.
+pub const HISTORY_MAX_DATES: usize = 1000;

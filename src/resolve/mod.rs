@@ -8,6 +8,7 @@
 
 pub mod defaults;
 pub mod flags;
+pub mod history;
 
 use std::path::{Path, PathBuf};
 
