@@ -3,6 +3,7 @@
 
 mod buckets;
 pub mod judge;
+pub mod pace;
 pub mod reason;
 pub mod values;
 mod verdict;
@@ -18,7 +19,7 @@ use crate::lint::goal_pointer;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
-use crate::vocab::Projection;
+use crate::vocab::{Pace, Projection};
 use judge::{Band, Frame, Judgement, Rules, Trend, judge};
 use values::Values;
 pub use verdict::{Verdicts, verdicts};
@@ -78,6 +79,9 @@ pub struct Outcome {
     /// Whether the goal was judged against a target band; the data rules (`stale`,
     /// `incomplete`, `small-sample`) speak only about judged goals.
     pub judged: bool,
+    /// Why `pace: seasonal` or `weekday` fell back to the linear share (the `pace-fallback`
+    /// warning), for the judged window or the first bucket that fell back.
+    pub pace_fallback: Option<String>,
 }
 
 /// What the goals need from the data: each goal's metric and its formula inputs, transitively,
@@ -362,6 +366,50 @@ impl<'e> Evaluator<'e> {
             baseline: base_value,
             tolerance: goal.tolerance.map_or(settings.tolerance, |t| t.value),
             trend: None,
+            share: None,
+        };
+        let pace = goal
+            .pace
+            .or(self.parsed.model.defaults.pace)
+            .unwrap_or(crate::resolve::defaults::PACE);
+        let fallback = std::cell::RefCell::new(None);
+        if pace != Pace::Linear && !is_sum {
+            *fallback.borrow_mut() = Some(format!(
+                "`pace: {pace}` paces running sums, and `{}` is not summed over days",
+                metric.id
+            ));
+        }
+        // The calendar's share of a frame (the window, or one bucket), when it has one.
+        let shaped = |frame: Frame| -> Option<f64> {
+            if pace == Pace::Linear
+                || !is_sum
+                || frame.as_of < frame.start
+                || frame.as_of > frame.end
+            {
+                return None;
+            }
+            let observed = frame
+                .end
+                .min(frame.as_of)
+                .min(frame.data_end.filter(|l| *l >= frame.start)?);
+            let span = pace::Span {
+                start: frame.start,
+                end: frame.end,
+                observed,
+            };
+            // A baseline window is the reference, day for day from its start (a bucket's
+            // reference starts as far into it as the bucket starts into the window).
+            let reference = baseline
+                .and_then(|b| b.window)
+                .map(|(a, _)| a + (frame.start - start));
+            let daily = |a: Day, b: Day| values.daily(&metric.id, a, b);
+            match pace::share(pace, span, reference, range, &daily) {
+                Ok(f) => Some(f),
+                Err(why) => {
+                    fallback.borrow_mut().get_or_insert(why);
+                    None
+                }
+            }
         };
         let frame = Frame {
             start,
@@ -379,7 +427,11 @@ impl<'e> Evaluator<'e> {
                             end: b,
                             ..frame
                         };
-                        (a, b, judge(frame, prorated(rules, a, b, every), value))
+                        let rules = Rules {
+                            share: shaped(frame),
+                            ..prorated(rules, a, b, every)
+                        };
+                        (a, b, judge(frame, rules, value))
                     })
                     .collect::<Vec<_>>();
                 let mut current = all
@@ -430,13 +482,23 @@ impl<'e> Evaluator<'e> {
             }
             None => {
                 let trend = self.trend(goal, metric, values, frame);
-                outcome.judgement = judge(frame, Rules { trend, ..rules }, value);
+                let share = shaped(frame);
+                outcome.judgement = judge(
+                    frame,
+                    Rules {
+                        trend,
+                        share,
+                        ..rules
+                    },
+                    value,
+                );
                 if let Some(o) = outcome.judgement.observed_end.filter(|_| with_daily) {
                     outcome.daily = daily(values, &metric.id, start, o);
                 }
             }
         }
         outcome.sample = self.sample(metric, values, &outcome);
+        outcome.pace_fallback = fallback.into_inner();
         outcome.judged = true;
         outcome
     }
@@ -557,6 +619,7 @@ fn empty_outcome(status: Status) -> Outcome {
         reason: None,
         waiting: None,
         judged: false,
+        pace_fallback: None,
     }
 }
 
