@@ -34,6 +34,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Show what changed in the goals between two git revisions (moved goalposts).
     Diff(DiffArgs),
+    /// Judge every goal as of each date from `--from` to `--to`: a status timeline.
+    History(HistoryArgs),
     /// List the built-in metric catalog.
     Metrics(MetricsArgs),
     /// Print the goal file's JSON Schema.
@@ -144,6 +146,59 @@ pub enum CheckFormat {
     Teams,
 }
 
+/// Arguments of `goalpost history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The goal file.
+    #[arg(default_value = "goals.yaml")]
+    pub file: PathBuf,
+    /// The first date to judge the goals as of (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = flag(flags::from_date))]
+    pub from: jiff::civil::Date,
+    /// The last date (YYYY-MM-DD; default: today in the file's time zone, as `check --as-of`).
+    #[arg(long, value_name = "DATE", value_parser = flag(flags::to_date))]
+    pub to: Option<jiff::civil::Date>,
+    /// How far apart the dates are; the last date is always `--to`.
+    #[arg(long, value_enum, default_value_t = crate::resolve::defaults::HISTORY_EVERY)]
+    pub every: HistoryStep,
+    /// Point a declared source at other files (repeatable; PATH is relative to the working
+    /// directory).
+    #[arg(long = "data", value_name = "NAME=PATH", value_parser = flag(DataOverride::parse))]
+    pub data: Vec<DataOverride>,
+    /// Output format on stdout.
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = HistoryFormat::Text)]
+    pub format: HistoryFormat,
+    /// Also write a format to a file, atomically (repeatable), e.g. `markdown:history.md`.
+    #[arg(short = 'o', long = "output", value_name = "FORMAT:PATH", value_parser = flag(flags::HistoryOutput::parse))]
+    pub outputs: Vec<flags::HistoryOutput>,
+    #[command(flatten)]
+    pub levels: LevelArgs,
+}
+
+/// How far apart the dates of `goalpost history` are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryStep {
+    /// Every day.
+    Day,
+    /// Every 7 days.
+    Week,
+    /// The same day of every month (the month's last day when it is shorter).
+    Month,
+}
+
+/// Formats of `goalpost history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// Each goal's status changes, for a terminal.
+    Text,
+    /// The versioned JSON document (specs/history.schema.json).
+    Json,
+    /// A goals × dates table of status icons and a Mermaid chart per goal.
+    Markdown,
+}
+
 /// Arguments of `goalpost diff`.
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -238,6 +293,9 @@ where
         (Command::Check(args), Some(("check", sub))) => {
             args.levels.ordered = ordered_levels(sub);
         }
+        (Command::History(args), Some(("history", sub))) => {
+            args.levels.ordered = ordered_levels(sub);
+        }
         _ => {}
     }
     cli
@@ -286,6 +344,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::History(args) => commands::history::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),
         Command::Schema => commands::schema::run(),
         Command::Init(args) => commands::init::run(&args),

@@ -24,6 +24,7 @@ pub mod diff;
 pub mod eval;
 pub mod failure;
 pub mod github;
+pub mod history;
 pub mod lint;
 pub mod report;
 pub mod resolve;

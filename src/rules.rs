@@ -107,6 +107,8 @@ rules! {
     Incomplete = "incomplete", "T", Warn, true;
     /// `check`: a rate whose denominator is below `min_sample`.
     SmallSample = "small-sample", "M", Warn, true;
+    /// `check`: `pace: seasonal` or `weekday` has no shape to follow; the goal is paced linearly.
+    PaceFallback = "pace-fallback", "T", Warn, true;
     /// `check`: a count metric's window total is not a whole number.
     FractionalCount = "fractional-count", "M", Warn, true;
     /// `check`: rows with values but no date, which no window counts.

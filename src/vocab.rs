@@ -343,6 +343,19 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How the pace line of a running sum is drawn: what share of its target a goal should have
+    /// reached on a day of its window (docs/evaluation.md, "Pacing that knows the calendar").
+    pub enum Pace {
+        /// The same share every day: the straight line from 0 to the target.
+        Linear = "linear",
+        /// The daily shape of the baseline period, or of the same window one year earlier.
+        Seasonal = "seasonal",
+        /// The weekday profile of the observed data (weekend dips).
+        Weekday = "weekday",
+    }
+}
+
+vocabulary! {
     /// The funnel stage a metric belongs to.
     pub enum Stage {
         /// Being seen.

@@ -223,7 +223,7 @@ fn free_in_background<T: Send + 'static>(tables: T) {
 
 /// Lint findings go to stderr, like `validate` prints them, in one write: stderr is unbuffered,
 /// and a benchmark's goal file draws thousands of findings.
-fn print_findings(findings: &[Diagnostic], parsed: &ParsedFile) {
+pub(super) fn print_findings(findings: &[Diagnostic], parsed: &ParsedFile) {
     let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
     let renderer = DiagnosticRenderer::new(color);
     let mut text = String::new();

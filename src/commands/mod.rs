@@ -3,6 +3,7 @@
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod history;
 pub mod init;
 pub mod metrics;
 pub mod schema;

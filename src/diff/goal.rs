@@ -22,12 +22,14 @@ pub(super) struct GoalAt<'a> {
     window: GoalWindow,
     /// How its numbers are shown.
     pub units: Units,
+    /// How it is paced, `defaults.pace` applied.
+    pace: crate::vocab::Pace,
 }
 
 impl<'a> GoalAt<'a> {
     /// Every goal of `side`, in file order.
     pub fn all(side: &'a Side) -> Vec<GoalAt<'a>> {
-        let currency = FileSettings::of(&side.parsed.model).currency;
+        let settings = FileSettings::of(&side.parsed.model);
         side.parsed
             .model
             .goals
@@ -43,7 +45,8 @@ impl<'a> GoalAt<'a> {
                     index,
                     metric,
                     window: goal_window(goal).unwrap_or_default(),
-                    units: Units::of(metric, &currency),
+                    units: Units::of(metric, &settings.currency),
+                    pace: goal.pace.unwrap_or(settings.pace),
                 }
             })
             .collect()
@@ -87,6 +90,17 @@ pub(super) fn goal_deltas(b: &GoalAt, h: &GoalAt, renames: &HashMap<&str, &str>)
     when_deltas(b, h, &mut out);
     scope_deltas(b.goal, h.goal, &mut out);
     stake_deltas(b.goal, h.goal, renames, &mut out);
+    // Seasonal or weekday pacing moves the line a goal is judged against; whether that is
+    // easier depends on the data.
+    if h.goal.all_of.is_none() {
+        neutral(
+            &mut out,
+            ChangeKind::PaceChanged,
+            b.pace,
+            h.pace,
+            ToString::to_string,
+        );
+    }
     out
 }
 

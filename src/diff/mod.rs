@@ -129,6 +129,9 @@ change_kinds! {
     MembersChanged => "members changed",
     /// `projection:` changed: a level goal is projected by its trend or by today's value.
     ProjectionChanged => "projection changed",
+    /// `pace:` changed (the goal's own, or through `defaults.pace`): how the share due so far
+    /// is worked out.
+    PaceChanged => "pace changed",
     /// `defaults.tolerance` changed (every goal's at-risk band).
     ToleranceChanged => "tolerance changed",
     /// `defaults.fail_on` changed (which statuses fail CI).

@@ -138,6 +138,9 @@ pub struct Rules {
     pub tolerance: f64,
     /// A level metric's trend over the observed window, when it is projected by its trend.
     pub trend: Option<Trend>,
+    /// The share of the window's target due by the last observed day when the calendar paces
+    /// it (`pace: seasonal` or `weekday`, [`super::pace`]); `None`: the linear share.
+    pub share: Option<f64>,
 }
 
 /// A least-squares line through a level metric's daily values: `value(day) = at_last +
@@ -223,7 +226,9 @@ pub fn judge(frame: Frame, rules: Rules, value: impl Fn(Day, Day) -> Option<f64>
         };
         return j;
     }
-    let f = observed_days as f64 / frame.days() as f64;
+    let f = rules
+        .share
+        .unwrap_or(observed_days as f64 / frame.days() as f64);
     j.projected = Some(match (rules.is_sum, rules.trend) {
         (true, _) => actual / f,
         (false, Some(trend)) => trend.at(frame.end),
@@ -333,6 +338,7 @@ mod tests {
             baseline: None,
             tolerance: 0.1,
             trend: None,
+            share: None,
         }
     }
 
@@ -427,6 +433,7 @@ mod tests {
             baseline: Some(4.1),
             tolerance: 0.1,
             trend: None,
+            share: None,
         };
         let j = judge(frame(14, 14), rules, |_, _| Some(4.25));
         assert_eq!(j.projected, Some(4.25));

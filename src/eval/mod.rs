@@ -3,6 +3,7 @@
 
 mod buckets;
 pub mod judge;
+pub mod pace;
 pub mod reason;
 pub mod values;
 mod verdict;
@@ -19,7 +20,7 @@ use crate::resolve::defaults;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
-use crate::vocab::Projection;
+use crate::vocab::{Pace, Projection};
 use judge::{Band, Frame, Judgement, Rules, Trend, judge};
 use values::Values;
 pub use verdict::{Verdicts, verdicts};
@@ -35,6 +36,8 @@ pub struct Settings {
     pub stale_after: u32,
     /// Smallest denominator a rate is trusted on.
     pub min_sample: f64,
+    /// How a goal without `pace:` is paced (`defaults.pace`).
+    pub pace: Pace,
 }
 
 /// A goal's baseline.
@@ -79,6 +82,9 @@ pub struct Outcome {
     /// Whether the goal was judged against a target band; the data rules (`stale`,
     /// `incomplete`, `small-sample`) speak only about judged goals.
     pub judged: bool,
+    /// Why `pace: seasonal` or `weekday` fell back to the linear share (the `pace-fallback`
+    /// warning), for the judged window or the first bucket that fell back.
+    pub pace_fallback: Option<String>,
 }
 
 /// What the goals need from the data: each goal's metric and its formula inputs, transitively,
@@ -203,7 +209,7 @@ pub struct Evaluator<'a> {
     pub rollups: &'a Rollups,
 }
 
-impl Evaluator<'_> {
+impl<'e> Evaluator<'e> {
     /// Judges every goal of the file, in file order ([`Evaluator::evaluate`] of each), on
     /// several threads: goals are independent, and one that needs the platform rollups builds
     /// them while the other threads go on with goals that do not.
@@ -217,30 +223,110 @@ impl Evaluator<'_> {
         let metric = self.catalog.get(goal.metric.as_ref()?.as_str())?;
         let selection = Selection::of(goal, self.dims);
         let values = Values::new(self.catalog, self.data, self.rollups, selection.clone());
-        let mut outcome = self.judge_goal(index, goal, metric, &values);
+        let memo = reason::SelectionMemo::default();
+        Some(self.outcome(
+            self.settings,
+            true,
+            &memo,
+            index,
+            goal,
+            metric,
+            &selection,
+            &values,
+        ))
+    }
+
+    /// Judges every goal as of each of `dates` (`goalpost history`): per goal, one row of
+    /// outcomes in date order (`None` for composites). The data and its rollups are the ones
+    /// of this evaluator, read once; each goal finds its series once and judges every date
+    /// with them (its window values memoized across dates), so a date costs a judgement, not
+    /// a read or a roll-up. The settings' own as-of date is not used.
+    pub fn evaluate_at(&self, dates: &[CivilDate]) -> Vec<Vec<Option<Outcome>>> {
+        let goals = &self.parsed.model.goals;
+        crate::threads::in_parallel(goals.len(), |i| self.goal_at(i, &goals[i], dates))
+    }
+
+    /// One goal judged as of each of `dates`.
+    fn goal_at(&self, index: usize, goal: &Goal, dates: &[CivilDate]) -> Vec<Option<Outcome>> {
+        let Some(metric) = goal
+            .metric
+            .as_ref()
+            .and_then(|m| self.catalog.get(m.as_str()))
+        else {
+            return vec![None; dates.len()];
+        };
+        let selection = Selection::of(goal, self.dims);
+        let values = Values::new(self.catalog, self.data, self.rollups, selection.clone());
+        let memo = reason::SelectionMemo::default();
+        dates
+            .iter()
+            .map(|&as_of| {
+                let settings = Settings {
+                    as_of,
+                    ..self.settings.clone()
+                };
+                let mut outcome = self.outcome(
+                    &settings, false, &memo, index, goal, metric, &selection, &values,
+                );
+                // A history keeps every date's outcome at once: the buckets, which it does not
+                // show, would hold a window's worth per date (the daily series is not made).
+                outcome.buckets = None;
+                Some(outcome)
+            })
+            .collect()
+    }
+
+    /// Judges a metric goal over its selection's values, with the reason of a `no_data`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a private step with the goal's parts"
+    )]
+    fn outcome<'v>(
+        &self,
+        settings: &Settings,
+        with_daily: bool,
+        memo: &reason::SelectionMemo,
+        index: usize,
+        goal: &'v Goal,
+        metric: &'v Metric,
+        selection: &'v Selection,
+        values: &'v Values<'v>,
+    ) -> Outcome
+    where
+        'e: 'v,
+    {
+        let mut outcome = self.judge_goal(settings, with_daily, index, goal, metric, values);
         if outcome.judgement.status == Status::NoData {
             let why = reason::Why {
                 data: self.data,
                 catalog: self.catalog,
                 metric,
                 goal,
-                selection: &selection,
-                values: &values,
+                selection,
+                values,
             };
-            outcome.reason = Some(why.explain(&outcome));
+            outcome.reason = Some(why.explain_with(&outcome, memo));
         }
-        Some(outcome)
+        outcome
     }
 
-    /// Judges a metric goal with its values.
-    fn judge_goal(&self, index: usize, goal: &Goal, metric: &Metric, values: &Values) -> Outcome {
+    /// Judges a metric goal with its values, as of `settings`' date.
+    fn judge_goal(
+        &self,
+        settings: &Settings,
+        with_daily: bool,
+        index: usize,
+        goal: &Goal,
+        metric: &Metric,
+        values: &Values,
+    ) -> Outcome {
         let window = self
             .windows
             .get(index)
             .copied()
             .flatten()
             .unwrap_or_default();
-        let as_of = day_number(self.settings.as_of);
+        let as_of = day_number(settings.as_of);
         let range = values.data_range(&metric.id);
         let data_end = range.map(|r| r.1);
         let is_sum = metric.aggregate == Aggregate::Sum;
@@ -281,8 +367,49 @@ impl Evaluator<'_> {
             cumulative: is_sum && goal.rolling.is_none(),
             band,
             baseline: base_value,
-            tolerance: goal.tolerance.map_or(self.settings.tolerance, |t| t.value),
+            tolerance: goal.tolerance.map_or(settings.tolerance, |t| t.value),
             trend: None,
+            share: None,
+        };
+        let pace = goal.pace.unwrap_or(settings.pace);
+        let fallback = std::cell::RefCell::new(None);
+        if pace != Pace::Linear && !is_sum {
+            *fallback.borrow_mut() = Some(format!(
+                "`pace: {pace}` paces running sums, and `{}` is not summed over days",
+                metric.id
+            ));
+        }
+        // The calendar's share of a frame (the window, or one bucket), when it has one.
+        let shaped = |frame: Frame| -> Option<f64> {
+            if pace == Pace::Linear
+                || !is_sum
+                || frame.as_of < frame.start
+                || frame.as_of > frame.end
+            {
+                return None;
+            }
+            let observed = frame
+                .end
+                .min(frame.as_of)
+                .min(frame.data_end.filter(|l| *l >= frame.start)?);
+            let span = pace::Span {
+                start: frame.start,
+                end: frame.end,
+                observed,
+            };
+            // A baseline window is the reference, day for day from its start (a bucket's
+            // reference starts as far into it as the bucket starts into the window).
+            let reference = baseline
+                .and_then(|b| b.window)
+                .map(|(a, _)| a + (frame.start - start));
+            let daily = |a: Day, b: Day| values.daily(&metric.id, a, b);
+            match pace::share(pace, span, reference, range, &daily) {
+                Ok(f) => Some(f),
+                Err(why) => {
+                    fallback.borrow_mut().get_or_insert(why);
+                    None
+                }
+            }
         };
         let frame = Frame {
             start,
@@ -300,7 +427,11 @@ impl Evaluator<'_> {
                             end: b,
                             ..frame
                         };
-                        (a, b, judge(frame, prorated(rules, a, b, every), value))
+                        let rules = Rules {
+                            share: shaped(frame),
+                            ..prorated(rules, a, b, every)
+                        };
+                        (a, b, judge(frame, rules, value))
                     })
                     .collect::<Vec<_>>();
                 let mut current = all
@@ -333,7 +464,7 @@ impl Evaluator<'_> {
                         .take_while(|(_, _, j)| j.status == Status::Achieved)
                         .count(),
                 );
-                if let Some((a, b, _)) = all.get(current) {
+                if let Some((a, b, _)) = all.get(current).filter(|_| with_daily) {
                     outcome.daily = daily(
                         values,
                         &metric.id,
@@ -351,13 +482,23 @@ impl Evaluator<'_> {
             }
             None => {
                 let trend = self.trend(goal, metric, values, frame);
-                outcome.judgement = judge(frame, Rules { trend, ..rules }, value);
-                if let Some(o) = outcome.judgement.observed_end {
+                let share = shaped(frame);
+                outcome.judgement = judge(
+                    frame,
+                    Rules {
+                        trend,
+                        share,
+                        ..rules
+                    },
+                    value,
+                );
+                if let Some(o) = outcome.judgement.observed_end.filter(|_| with_daily) {
                     outcome.daily = daily(values, &metric.id, start, o);
                 }
             }
         }
         outcome.sample = self.sample(metric, values, &outcome);
+        outcome.pace_fallback = fallback.into_inner();
         outcome.judged = true;
         outcome
     }
@@ -427,9 +568,11 @@ impl Evaluator<'_> {
     /// The trend of a level goal (`aggregate: last`, not `projection: level`, not rolling) over
     /// its observed window, which projects it to the deadline.
     fn trend(&self, goal: &Goal, metric: &Metric, values: &Values, frame: Frame) -> Option<Trend> {
+        // Past the deadline the judgement is the final value, which needs no projection.
         if metric.aggregate != Aggregate::Last
             || goal.projection.unwrap_or(defaults::PROJECTION) == Projection::Level
             || goal.rolling.is_some()
+            || frame.as_of > frame.end
         {
             return None;
         }
@@ -476,6 +619,7 @@ fn empty_outcome(status: Status) -> Outcome {
         reason: None,
         waiting: None,
         judged: false,
+        pace_fallback: None,
     }
 }
 

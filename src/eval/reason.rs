@@ -41,10 +41,24 @@ pub struct Why<'a> {
     pub values: &'a Values<'a>,
 }
 
+/// What [`Why::explain`] finds about a goal's selection (reasons 2–5: empty sources, platforms,
+/// accounts and `where:` values no row has), which does not depend on the as-of date: kept
+/// across the dates of a history, so that a goal without data does not look through every
+/// series of its sources once per date.
+#[derive(Debug, Default)]
+pub struct SelectionMemo(std::cell::OnceCell<Option<String>>);
+
 impl Why<'_> {
     /// The reason, as a sentence.
     #[must_use]
     pub fn explain(&self, outcome: &Outcome) -> String {
+        self.explain_with(outcome, &SelectionMemo::default())
+    }
+
+    /// [`Why::explain`], with the selection's reasons from `memo` when it has them (the same
+    /// goal and selection as on an earlier date).
+    #[must_use]
+    pub fn explain_with(&self, outcome: &Outcome, memo: &SelectionMemo) -> String {
         if let Some(base) = outcome.baseline
             && base.value.is_none()
             && let Some((a, b)) = base.window
@@ -55,8 +69,11 @@ impl Why<'_> {
                 day_date(b)
             );
         }
-        let sources = self.sources();
-        if let Some(text) = self.selection_reason(&sources) {
+        if let Some(text) = memo
+            .0
+            .get_or_init(|| self.selection_reason(&self.sources()))
+            .clone()
+        {
             return text;
         }
         let range = self.values.data_range(&self.metric.id);

@@ -42,6 +42,7 @@ pub fn data_findings(
             };
             goal_findings(&mut emit, settings, outcome);
             fractional_count(&mut emit, catalog, outcome);
+            pace_fallback(&mut emit, outcome);
             emit.out
         })
         .collect()
@@ -265,4 +266,23 @@ fn goal_findings(emit: &mut Emitter, settings: &Settings, outcome: &Outcome) {
             "a rate over a small sample swings by chance; widen the window or lower `defaults.min_sample`",
         );
     }
+}
+
+/// `pace: seasonal` or `weekday` (the goal's, or `defaults.pace`) had no shape to follow: the
+/// goal was paced linearly, and says why.
+fn pace_fallback(emit: &mut Emitter, outcome: &Outcome) {
+    let Some(why) = &outcome.pace_fallback else {
+        return;
+    };
+    let field = if emit.goal.pace.is_some() {
+        "pace"
+    } else {
+        "id"
+    };
+    emit.emit(
+        field,
+        RuleId::PaceFallback,
+        format!("paced linearly: {why}"),
+        "seasonal pacing needs data for the whole reference window (the baseline period, or the window a year earlier); weekday pacing a whole observed week; or set `pace: linear`",
+    );
 }

@@ -187,7 +187,8 @@ fn all_or(items: impl Iterator<Item = String>) -> Option<Vec<String>> {
     (!items.iter().any(|i| i.eq_ignore_ascii_case("all"))).then_some(items)
 }
 
-fn metric_report(m: &Metric, currency: &str) -> MetricReport {
+/// A metric as reports show it (`history` too).
+pub(crate) fn metric_report(m: &Metric, currency: &str) -> MetricReport {
     MetricReport {
         id: m.id.clone(),
         title: m.title.clone(),

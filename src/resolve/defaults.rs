@@ -2,7 +2,7 @@
 //! the crate restates these values: stages read them from a resolved [`super::FileSettings`] or
 //! [`super::Plan`].
 
-use crate::vocab::{Projection, Status};
+use crate::vocab::{Pace, Projection, Status};
 
 /// The currency of a file without `currency:`.
 pub const CURRENCY: &str = "EUR";
@@ -20,3 +20,10 @@ pub const MIN_SAMPLE: f64 = 100.0;
 pub const FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];
 /// A goal's `projection:`: how a level metric (`aggregate: last`) is projected to its deadline.
 pub const PROJECTION: Projection = Projection::Trend;
+/// `history --every`: how far apart the dates of a status history are.
+pub const HISTORY_EVERY: crate::cli::HistoryStep = crate::cli::HistoryStep::Week;
+/// The most dates one `history` run judges the goals on (a bound, so that a typo'd year cannot
+/// ask for a century of days): 1,000 is nearly three years of days, or twenty of weeks.
+pub const HISTORY_MAX_DATES: usize = 1000;
+/// `defaults.pace` / a goal's `pace`: how a running sum is paced.
+pub const PACE: Pace = Pace::Linear;

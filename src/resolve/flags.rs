@@ -124,9 +124,70 @@ impl DataOverride {
 /// # Errors
 /// Text that is no calendar date.
 pub fn as_of(text: &str) -> Result<jiff::civil::Date, FlagError> {
+    date_flag("--as-of", text)
+}
+
+/// `history --from DATE`.
+///
+/// # Errors
+/// Text that is no calendar date.
+pub fn from_date(text: &str) -> Result<jiff::civil::Date, FlagError> {
+    date_flag("--from", text)
+}
+
+/// `history --to DATE`.
+///
+/// # Errors
+/// Text that is no calendar date.
+pub fn to_date(text: &str) -> Result<jiff::civil::Date, FlagError> {
+    date_flag("--to", text)
+}
+
+fn date_flag(flag: &str, text: &str) -> Result<jiff::civil::Date, FlagError> {
     Date::parse(text)
         .map(|d| d.0)
-        .ok_or_else(|| FlagError(format!("--as-of `{text}` is not a date (YYYY-MM-DD)")))
+        .ok_or_else(|| FlagError(format!("{flag} `{text}` is not a date (YYYY-MM-DD)")))
+}
+
+/// `history -o FORMAT:PATH`: a format of the status history written to a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryOutput {
+    /// The format.
+    pub format: crate::cli::HistoryFormat,
+    /// Where it goes.
+    pub path: PathBuf,
+}
+
+impl HistoryOutput {
+    /// Parses `markdown:history.md`.
+    ///
+    /// # Errors
+    /// No `:`, an empty path, or a format `history` does not write.
+    pub fn parse(spec: &str) -> Result<HistoryOutput, FlagError> {
+        use crate::cli::HistoryFormat;
+        let (format, path) = spec
+            .split_once(':')
+            .filter(|(_, p)| !p.is_empty())
+            .ok_or_else(|| {
+                FlagError(format!(
+                    "-o `{spec}`: expected FORMAT:PATH, e.g. markdown:history.md"
+                ))
+            })?;
+        let format = HistoryFormat::from_str(format, true).map_err(|_| {
+            let names: Vec<String> = HistoryFormat::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+                .collect();
+            FlagError(format!(
+                "-o `{spec}`: unknown format `{format}` ({})",
+                names.join(", ")
+            ))
+        })?;
+        Ok(HistoryOutput {
+            format,
+            path: PathBuf::from(path),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 pub mod defaults;
 pub mod flags;
+pub mod history;
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,8 @@ pub struct FileSettings {
     pub currency: String,
     /// The time zone's name (`timezone:`).
     pub timezone: String,
+    /// How running sums are paced when a goal does not say (`defaults.pace`).
+    pub pace: crate::vocab::Pace,
 }
 
 impl FileSettings {
@@ -65,6 +68,7 @@ impl FileSettings {
                 .timezone
                 .clone()
                 .unwrap_or_else(|| defaults::TIMEZONE.to_string()),
+            pace: d.pace.unwrap_or(defaults::PACE),
         }
     }
 
@@ -76,6 +80,7 @@ impl FileSettings {
             tolerance: self.tolerance,
             stale_after: self.stale_after,
             min_sample: self.min_sample,
+            pace: self.pace,
         }
     }
 }

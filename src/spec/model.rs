@@ -324,6 +324,9 @@ pub struct Defaults {
     /// Smallest denominator total a rate is trusted on (default 100).
     #[serde(default)]
     pub min_sample: Option<u64>,
+    /// How running sums are paced: `linear` (default), `seasonal` or `weekday`.
+    #[serde(default)]
+    pub pace: Option<crate::vocab::Pace>,
 }
 
 /// One SMART goal, or a composite of goals (`all_of`).
@@ -383,6 +386,11 @@ pub struct Goal {
     /// `level`.
     #[serde(default)]
     pub projection: Option<crate::vocab::Projection>,
+    /// How a running sum is paced (default: `defaults.pace`, else `linear`): `seasonal` follows
+    /// the daily shape of the baseline period (or of the same window a year earlier),
+    /// `weekday` the weekday profile of the observed data.
+    #[serde(default)]
+    pub pace: Option<crate::vocab::Pace>,
     /// Composite goal: met when every listed goal is met.
     #[serde(default)]
     pub all_of: Option<Vec<Id>>,

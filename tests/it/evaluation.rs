@@ -59,7 +59,7 @@ fn same_number(expected: &Value, actual: &Value) -> bool {
 }
 
 /// Compares the fields `expected` lists; `path` names the place for the message.
-fn compare(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<String>) {
+pub(crate) fn compare(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<String>) {
     match expected {
         Value::Number(_) => {
             if !same_number(expected, actual) {

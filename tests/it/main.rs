@@ -23,6 +23,8 @@ mod evaluation;
 mod example;
 mod fixtures;
 mod github_actions;
+mod history;
+mod history_schema;
 mod hostile;
 mod init;
 #[cfg(unix)]
