@@ -2,6 +2,7 @@
 //! docs/evaluation.md is the arithmetic). Deterministic: same data and as-of, same result.
 
 mod buckets;
+mod days;
 pub mod judge;
 pub mod reason;
 pub mod values;
@@ -19,6 +20,7 @@ use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
 use crate::vocab::Projection;
+pub use days::days_read;
 use judge::{Band, Frame, Judgement, Rules, Trend, judge};
 use values::Values;
 pub use verdict::{Verdicts, verdicts};
@@ -107,7 +109,11 @@ pub fn needs(parsed: &ParsedFile, catalog: &Catalog) -> Needs {
             }
         }
     }
-    Needs { metrics, dims }
+    Needs {
+        metrics,
+        dims,
+        days: None,
+    }
 }
 
 /// Goals whose metric no source provides (directly or through a formula), and `where:`

@@ -18,3 +18,10 @@ pub const STALE_AFTER_DAYS: u32 = 7;
 pub const MIN_SAMPLE: f64 = 100.0;
 /// `defaults.fail_on`: the statuses that fail `check`.
 pub const FAIL_ON: [Status; 2] = [Status::OffTrack, Status::Missed];
+
+/// Seconds a query source's connection may take to open when its URL sets no `connect_timeout`.
+pub const SQL_CONNECT_TIMEOUT_SECS: u64 = 10;
+
+/// Seconds one statement of a query source may run, when the server, role or URL
+/// (`options=-c statement_timeout=…`) sets no `statement_timeout` (docs/sql.md).
+pub const SQL_STATEMENT_TIMEOUT_SECS: u64 = 300;
