@@ -672,3 +672,138 @@ fn a_server_that_goes_away_mid_run_is_exit_2_and_writes_nothing() {
     assert!(shown.contains("source `db`"), "{shown}");
     assert!(!out_file.exists(), "a partial output was written");
 }
+
+#[test]
+fn docs_show_the_sql_goalpost_generates() {
+    use goalpost::data::sql::query::{Shape, aggregate};
+    let doc = include_str!("../../docs/sql.md");
+    let user = "select date_day, platform, account_name, impressions, clicks, likes, comments, shares\nfrom analytics.social_media_reporting__rollup_report";
+    let shape = Shape {
+        day: "date_day".into(),
+        keys: vec!["platform".into(), "account_name".into()],
+        metrics: ["impressions", "clicks", "likes", "comments", "shares"]
+            .map(String::from)
+            .to_vec(),
+    };
+    let sql = aggregate(user, &shape);
+    assert!(
+        doc.contains(&format!("```sql\n{sql}\n```")),
+        "docs/sql.md does not show the SQL goalpost sends now:\n{sql}"
+    );
+}
+
+/// A server of its own, for a test that stops it: `.ci/pg.sh` in a temporary directory, stopped
+/// (and removed) on drop.
+struct OwnServer {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl OwnServer {
+    fn start() -> OwnServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = Command::new("bash")
+            .arg(".ci/pg.sh")
+            .arg("start")
+            .arg(dir.path().join("pg"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run .ci/pg.sh");
+        assert!(
+            out.status.success(),
+            ".ci/pg.sh start failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        OwnServer { dir, url }
+    }
+
+    fn stop(&self) {
+        let _ = Command::new("bash")
+            .arg(".ci/pg.sh")
+            .arg("stop")
+            .arg(self.dir.path().join("pg"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output();
+    }
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[test]
+fn a_server_stopped_mid_run_is_exit_2_and_writes_nothing() {
+    // The shared server says PostgreSQL is here; this test stops a server of its own.
+    let Some(_) = server() else { return };
+    let own = OwnServer::start();
+    let _db = small_table(&own.url, "stopped");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let slow = small_goals("stopped", "", "").replace(
+        "select * from stopped.posts",
+        "select p.* from stopped.posts p, pg_sleep(5)",
+    );
+    let file = write_goals(dir.path(), &slow);
+    let out_file = dir.path().join("scorecard.md");
+    let child = with_db(&own.url)
+        .args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-o",
+            &format!("markdown:{}", out_file.display()),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start goalpost");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    own.stop();
+    let out = child.wait_with_output().expect("goalpost ends");
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("source `db`"), "{shown}");
+    assert!(!shown.contains(&password_of(&own.url)), "{shown}");
+    assert!(!out_file.exists(), "a partial output was written");
+}
+
+#[test]
+fn the_worked_example_of_the_docs_runs() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "analytics");
+    db.batch_execute(
+        "CREATE TABLE analytics.social_media_reporting__rollup_report (
+           date_day date, platform text, account_id text, account_name text, post_id text,
+           clicks bigint, impressions bigint, likes bigint, comments bigint, shares bigint);
+         INSERT INTO analytics.social_media_reporting__rollup_report VALUES
+           ('2027-01-10', 'linkedin', '1', 'Acme', 'a', 15, 1000, 10, 1, 1),
+           ('2027-02-10', 'linkedin', '1', 'Acme', 'b', 9, 1000, 10, 1, 1),
+           ('2026-12-31', 'linkedin', '1', 'Acme', 'c', 500, 1000, 10, 1, 1),
+           ('2027-01-11', 'instagram', '2', 'acme.outdoor', 'd', 3, 2000, 50, 5, 5),
+           ('2027-01-11', 'instagram', '3', 'acme.kids', 'e', 3, 2000, 500, 5, 5),
+           ('2027-01-12', 'twitter', '4', 'Acme', 'f', 1, 100, 1, 0, 0)",
+    )
+    .expect("create the rollup table");
+    let doc = include_str!("../../docs/sql.md");
+    let example = doc
+        .split("## Worked example")
+        .nth(1)
+        .and_then(|s| s.split("```yaml\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the worked example's goal file");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), example);
+    let out = run(with_db(&url).args(["check", &file, "--as-of", "2027-03-31", "-f", "json"]));
+    assert_exit(&out, 0);
+    let doc = json(&out);
+    let value = |i: usize| doc["goals"][i]["actual"].as_f64().expect("a value");
+    assert!((value(0) - 24.0 / 2000.0).abs() < 1e-12, "{doc}");
+    assert!((value(1) - 60.0 / 2000.0).abs() < 1e-12, "{doc}");
+    let source = &doc["sources"][0];
+    assert_eq!(source["sql"]["query_rows"], 6, "{source}");
+    assert_eq!(source["sql"]["from"], "2027-01-01", "{source}");
+    assert_eq!(source["sql"]["to"], "2027-03-31", "{source}");
+}

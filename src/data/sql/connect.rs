@@ -64,7 +64,7 @@ impl Connections {
         let index = match self.open.iter().position(|(u, _)| *u == url) {
             Some(i) => i,
             None => {
-                let connection = connect(id, &url)?;
+                let connection = connect(id, &url, env_name(declared).unwrap_or_default())?;
                 self.open.push((url, connection));
                 self.open.len() - 1
             }
@@ -107,7 +107,7 @@ fn url_from_env(id: &str, declared: &str) -> Result<String, DataError> {
 
 /// Opens a connection: the URL's settings, plus goalpost's connect timeout when the URL sets
 /// none, a read-only session, and a statement timeout when the server has none.
-fn connect(id: &str, url: &str) -> Result<Connection, DataError> {
+fn connect(id: &str, url: &str, variable: &str) -> Result<Connection, DataError> {
     let pointer = format!("/sources/{id}/url");
     let mut config: Config = url.parse().map_err(|_| {
         DataError::at(
@@ -145,7 +145,7 @@ fn connect(id: &str, url: &str) -> Result<Connection, DataError> {
             None,
             format!("source `{id}`: cannot connect to {host} as `{user}`: {why}"),
         )
-        .help("check the host, port, user and password of the URL in the environment variable `url:` names")
+        .help(format!("check the host, port, user and password of the URL in `{variable}`, and that the server is up"))
         .declared_at(pointer.clone())
     })?;
     let setup = |client: &mut Client| -> Result<String, postgres::Error> {

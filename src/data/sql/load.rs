@@ -284,7 +284,20 @@ fn sql_error(id: &str, connection: &Said, e: &postgres::Error, sql: &str) -> Dat
         .hint()
         .map(|h| connection.scrub(h))
         .unwrap_or_else(|| "run the query in `psql` to see the problem; goalpost sends it wrapped in an aggregate (docs/sql.md)".to_string());
-    if *db.code() == postgres::error::SqlState::QUERY_CANCELED {
+    use postgres::error::SqlState;
+    if [
+        SqlState::ADMIN_SHUTDOWN,
+        SqlState::CRASH_SHUTDOWN,
+        SqlState::CANNOT_CONNECT_NOW,
+    ]
+    .contains(db.code())
+    {
+        help = format!(
+            "{} ended the connection: the server is shutting down or restarting, or an administrator ended the session; nothing was written, run `check` again once it is back",
+            connection.host
+        );
+    }
+    if *db.code() == SqlState::QUERY_CANCELED {
         help = "the query ran longer than the statement timeout (goalpost sets 300 s when the server sets none); raise it with `options=-c statement_timeout=…` in the URL, or give the query an index on its date column".to_string();
     }
     DataError::at(id, None, message)
