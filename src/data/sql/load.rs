@@ -81,6 +81,8 @@ pub fn load(
     let text = query::aggregate(sql, &shape);
     let (lo, hi) = needs.days.unwrap_or((Day::MIN, Day::MAX));
     let params: [&(dyn ToSql + Sync); 2] = [&lo, &hi];
+    // For benchmarks and for "what did it send?": the statement as `psql` can run it.
+    crate::timings::note(|| format!("source `{id}` sends, with $1 = {lo} and $2 = {hi}:\n{text}",));
     let mut read = Read {
         layout: &layout,
         roles: &roles,
