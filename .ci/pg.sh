@@ -12,7 +12,7 @@ set -euo pipefail
 
 bin_dir() {
   local found
-  found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  found=$(printf '%s\n' /usr/lib/postgresql/*/bin | grep -v '\*' | sort -V | tail -n 1 || true)
   if [[ -z "$found" ]] && command -v pg_ctl >/dev/null; then
     found=$(dirname "$(command -v pg_ctl)")
   fi

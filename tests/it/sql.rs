@@ -501,6 +501,13 @@ fn sql_errors_name_the_source_the_message_and_the_position() {
     assert_exit(&out, 2);
     let shown = text(&out);
     assert!(shown.contains("did you mean `date`?"), "{shown}");
+    // A query with no rows is said to be empty, as an export without rows is.
+    let out = check(&small_goals("errs", "", "").replace("errs.posts", "errs.posts where false"));
+    assert!(
+        text(&out).contains("source `db`: its query returned no dated rows"),
+        "{}",
+        text(&out)
+    );
     // `validate` reads no data: it does not connect, even to a server that is not there.
     let file = write_goals(dir.path(), &small_goals("errs", "", ""));
     let out = run(goalpost()
