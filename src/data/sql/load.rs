@@ -60,17 +60,7 @@ pub fn load(
         .map(|c| c.name().to_string())
         .collect();
     let layout = layout::resolve(plan, &headers, catalog, &needs.dims, &display, None)?;
-    let mut provides: Vec<String> = Vec::new();
-    for m in layout.metric_ids() {
-        if !provides.iter().any(|p| p == m) {
-            provides.push(m.to_string());
-        }
-    }
-    if let Some(counted) = &plan.source.count_rows
-        && !provides.iter().any(|p| p == counted.as_str())
-    {
-        provides.push(counted.to_string());
-    }
+    let provides = provides(plan, &layout);
     let mut table = Table::new(Vec::new(), needs.dims.clone());
     table.metrics = provides
         .iter()
@@ -131,6 +121,23 @@ pub fn load(
         notes: Vec::new(),
         sql: Some(info),
     })
+}
+
+/// Every metric the query's columns map to (needed or not), in column order, then
+/// `count_rows:`'s, as a file source lists them.
+fn provides(plan: &SourcePlan, layout: &FileLayout) -> Vec<String> {
+    let mut provides: Vec<String> = Vec::new();
+    for m in layout.metric_ids() {
+        if !provides.iter().any(|p| p == m) {
+            provides.push(m.to_string());
+        }
+    }
+    if let Some(counted) = &plan.source.count_rows
+        && !provides.iter().any(|p| p == counted.as_str())
+    {
+        provides.push(counted.to_string());
+    }
+    provides
 }
 
 /// The aggregate's shape for a file layout: the date column, the key columns (with what each
