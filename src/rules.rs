@@ -55,6 +55,9 @@ rules! {
     GoalShape = "goal-shape", "S", Error, false;
     /// Two goals share an id.
     DuplicateId = "duplicate-id", "S", Error, false;
+    /// A source is neither a file (`path:`) nor a query (`sql:` + `url: env:NAME`), is both, has
+    /// a literal database URL, or gives a query keys only files have.
+    SourceShape = "source-shape", "-", Error, false;
     /// The metric is neither built in nor defined.
     UnknownMetric = "unknown-metric", "M", Error, true;
     /// The platform is neither built in nor declared.

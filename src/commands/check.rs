@@ -79,7 +79,14 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
     }
     let plan = Plan::new(request, &parsed.model)?;
     mark("read and lint the goal file");
-    let needs = eval::needs(&parsed, &linted.catalog);
+    let mut needs = eval::needs(&parsed, &linted.catalog);
+    needs.days = eval::days_read(
+        &parsed,
+        &linted.catalog,
+        &needs,
+        &linted.windows,
+        plan.eval_settings().as_of,
+    );
     let data = data::load(&parsed, &linted.catalog, &needs, &plan.data, &plan.timezone)
         .map_err(|errors| data_failure(&parsed, &errors))?;
     mark("read the exports");

@@ -27,6 +27,7 @@
 //! | `rollup.rs` | [`Rollups`]: per-platform sums and the account index, built lazily on parallel threads |
 //! | `select.rs` | [`Selection`] (the series a goal names) and [`SeriesSet`] (those series found in a [`DataSet`]) |
 //! | `sums.rs` | what evaluation reads: [`DaySums`] (totals over days), [`EachSeries`] (per-series values), [`Compensated`] |
+//! | `sql/` | query sources (`sql:` + `url:`): the aggregate pushed down to PostgreSQL, read into the same table |
 //!
 //! Evaluation (`eval`) reaches the data only through [`DataSet`], [`SeriesSet`] and the sums it
 //! hands out; pages, prefetching and rollups stay behind them.
@@ -48,6 +49,7 @@ mod rollup;
 mod scan;
 mod select;
 mod sniff;
+pub mod sql;
 mod sums;
 pub mod table;
 
@@ -81,6 +83,27 @@ pub struct Needs {
     pub metrics: BTreeSet<String>,
     /// Dimension columns `where:` filters name (normalized).
     pub dims: Vec<String>,
+    /// The first and last day any goal reads (windows, buckets, baselines), when known: a query
+    /// source fetches only these days' sums. `Day::MIN` as the first: every day before the last.
+    pub days: Option<(Day, Day)>,
+}
+
+/// What a query source's report records: enough to trace a scorecard to the query and the
+/// server, no credentials.
+#[derive(Debug, Clone, Default)]
+pub struct SqlInfo {
+    /// SHA-256 of the `sql:` text, lowercase hex.
+    pub query_sha256: String,
+    /// The server's `SELECT version()`.
+    pub server_version: String,
+    /// Rows the query returned to the aggregate (all of them, every day).
+    pub query_rows: u64,
+    /// Of those, the rows in the sums goalpost fetched.
+    pub rows_aggregated: u64,
+    /// (day, series) rows fetched.
+    pub groups: u64,
+    /// The days fetched, first and last (`None`: unbounded), when restricted.
+    pub days: Option<(Option<String>, Option<String>)>,
 }
 
 /// One source after reading.
@@ -114,6 +137,8 @@ pub struct LoadedSource {
     /// How the source's files were read where goalpost had to guess (an encoding): one
     /// sentence each, for the report to show as source-level warnings.
     pub notes: Vec<String>,
+    /// For a query source, what the database ran and returned.
+    pub sql: Option<SqlInfo>,
 }
 
 impl LoadedSource {
@@ -159,7 +184,17 @@ pub fn load(
 ) -> Result<DataSet, Vec<DataError>> {
     let mut set = DataSet::default();
     let mut errors = Vec::new();
+    let mut connections = sql::Connections::default();
     for (id, source) in &parsed.model.sources {
+        if let (Some(query), Some(url), None) = (&source.sql, &source.url, paths.get(id.as_str())) {
+            let loaded = plan(id.as_str(), source, file_tz)
+                .and_then(|plan| sql::load(&plan, query, url, catalog, needs, &mut connections));
+            match loaded {
+                Ok(s) => set.sources.push(s),
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
         let files = match paths.get(id.as_str()) {
             Some(p) => expand(
                 &p.display().to_string(),
@@ -167,8 +202,12 @@ pub fn load(
                 &PathOrigin::Flag(id.as_str()),
             )
             .map_err(|e| e.declared_at(format!("/sources/{id}"))),
-            None => expand(&source.path, &parsed.source.dir, &PathOrigin::GoalFile)
-                .map_err(|e| e.declared_at(format!("/sources/{id}/path"))),
+            None => expand(
+                source.path.as_deref().unwrap_or_default(),
+                &parsed.source.dir,
+                &PathOrigin::GoalFile,
+            )
+            .map_err(|e| e.declared_at(format!("/sources/{id}/path"))),
         };
         let loaded = files.and_then(|files| {
             let plan = plan(id.as_str(), source, file_tz)?;
@@ -266,10 +305,12 @@ fn plan<'a>(
     source: &'a Source,
     file_tz: &TimeZone,
 ) -> Result<SourcePlan<'a>, DataError> {
+    // What errors about the declaration name when no export is involved yet.
+    let shown = source.path.as_deref().unwrap_or(id);
     let preset = match &source.preset {
         Some(name) => Some(presets::get(name).ok_or_else(|| {
             let all = crate::suggest::quote_list(&presets::names());
-            DataError::at(&source.path, None, format!("there is no preset `{name}`"))
+            DataError::at(shown, None, format!("there is no preset `{name}`"))
                 .help(crate::suggest::nearest_help(
                     name,
                     presets::names(),
@@ -334,7 +375,7 @@ fn plan<'a>(
         Some(label) => Some(
             encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
                 DataError::at(
-                    &source.path,
+                    shown,
                     None,
                     format!("`{label}` is not a text encoding goalpost knows"),
                 )
@@ -346,12 +387,8 @@ fn plan<'a>(
     };
     let source_tz = match &source.timezone {
         Some(name) => TimeZone::get(name).map_err(|_| {
-            DataError::at(
-                &source.path,
-                None,
-                format!("`{name}` is not an IANA time zone"),
-            )
-            .declared_at(format!("/sources/{id}/timezone"))
+            DataError::at(shown, None, format!("`{name}` is not an IANA time zone"))
+                .declared_at(format!("/sources/{id}/timezone"))
         })?,
         None => file_tz.clone(),
     };
@@ -533,6 +570,7 @@ fn load_source(
         undated_rows: counts.undated,
         first_undated,
         notes,
+        sql: None,
     })
 }
 

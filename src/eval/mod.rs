@@ -2,6 +2,7 @@
 //! docs/evaluation.md is the arithmetic). Deterministic: same data and as-of, same result.
 
 mod buckets;
+mod days;
 pub mod judge;
 pub mod pace;
 pub mod reason;
@@ -21,6 +22,7 @@ use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
 use crate::spec::time::{GoalWindow, period_range};
 use crate::vocab::{Pace, Projection};
+pub use days::days_read;
 use judge::{Band, Frame, Judgement, Rules, Trend, judge};
 use values::Values;
 pub use verdict::{Verdicts, verdicts};
@@ -114,7 +116,11 @@ pub fn needs(parsed: &ParsedFile, catalog: &Catalog) -> Needs {
             }
         }
     }
-    Needs { metrics, dims }
+    Needs {
+        metrics,
+        dims,
+        days: None,
+    }
 }
 
 /// Goals whose metric no source provides (directly or through a formula), and `where:`

@@ -72,7 +72,13 @@ pub fn source_findings(parsed: &ParsedFile, levels: &Levels, data: &DataSet) -> 
                     .help(help),
             );
         };
-        if source.rows == 0 {
+        if source.rows == 0 && source.sql.is_some() {
+            emit(
+                RuleId::EmptySource,
+                format!("source `{}`: its query returned no dated rows", source.id),
+                "check the query's `where` and the date column in `psql`".to_string(),
+            );
+        } else if source.rows == 0 {
             emit(
                 RuleId::EmptySource,
                 format!(

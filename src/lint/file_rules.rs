@@ -213,6 +213,7 @@ fn sources(ctx: &mut Context) {
     let mut findings = Vec::new();
     for (id, source) in &model.sources {
         let base = push_pointer("/sources", id.as_str());
+        findings.extend(super::source_shape::check(ctx, id.as_str(), source, &base));
         if let Some(platform) = &source.platform
             && !is_known_platform(ctx, platform.as_str())
         {

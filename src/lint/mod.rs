@@ -5,6 +5,7 @@ mod config;
 mod data_rules;
 mod file_rules;
 mod goal_rules;
+mod source_shape;
 mod target_rules;
 
 pub use config::{LevelOverrides, Levels, OverrideError};

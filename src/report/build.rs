@@ -338,6 +338,15 @@ fn sources(data: &DataSet) -> Vec<SourceReport> {
             notes: s.notes.clone(),
             first_date: s.table.day_range.map(|r| day_date(r.0).to_string()),
             last_date: s.table.day_range.map(|r| day_date(r.1).to_string()),
+            sql: s.sql.as_ref().map(|q| super::document::SqlReport {
+                query_sha256: q.query_sha256.clone(),
+                server_version: q.server_version.clone(),
+                query_rows: q.query_rows,
+                rows_aggregated: q.rows_aggregated,
+                groups: q.groups,
+                from: q.days.as_ref().map(|d| d.0.clone()),
+                to: q.days.as_ref().map(|d| d.1.clone()),
+            }),
         })
         .collect()
 }

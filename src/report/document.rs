@@ -320,6 +320,32 @@ pub struct SourceReport {
     pub first_date: Option<String>,
     /// Last data date.
     pub last_date: Option<String>,
+    /// For a query source (`sql:`), what the database ran and returned; absent for files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sql: Option<SqlReport>,
+}
+
+/// What a query source's database ran and returned (docs/sql.md): enough to trace a scorecard
+/// to the query and the server. Never a URL or a credential.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SqlReport {
+    /// SHA-256 of the `sql:` text, lowercase hex.
+    pub query_sha256: String,
+    /// The server's `SELECT version()`.
+    pub server_version: String,
+    /// Rows the query returned to the aggregate, every day of them.
+    pub query_rows: u64,
+    /// Of those, the rows summed into what goalpost fetched.
+    pub rows_aggregated: u64,
+    /// (day, series) rows fetched.
+    pub groups: u64,
+    /// First day fetched (`null`: from the first); absent when every day was fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<Option<String>>,
+    /// Last day fetched; absent when every day was fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<Option<String>>,
 }
 
 /// The committed schema of the document (`specs/check.schema.json`).

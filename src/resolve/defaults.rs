@@ -27,3 +27,10 @@ pub const HISTORY_EVERY: crate::cli::HistoryStep = crate::cli::HistoryStep::Week
 pub const HISTORY_MAX_DATES: usize = 1000;
 /// `defaults.pace` / a goal's `pace`: how a running sum is paced.
 pub const PACE: Pace = Pace::Linear;
+
+/// Seconds a query source's connection may take to open when its URL sets no `connect_timeout`.
+pub const SQL_CONNECT_TIMEOUT_SECS: u64 = 10;
+
+/// Seconds one statement of a query source may run, when the server, role or URL
+/// (`options=-c statement_timeout=…`) sets no `statement_timeout` (docs/sql.md).
+pub const SQL_STATEMENT_TIMEOUT_SECS: u64 = 300;

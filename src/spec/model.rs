@@ -124,13 +124,24 @@ pub struct MetricSpec {
     pub formula: Option<String>,
 }
 
-/// A data source: an export file (or glob) and how to read it.
+/// A data source: an export file (or glob), or a query on a PostgreSQL database (`sql:` and
+/// `url:`, docs/sql.md), and how to read it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// File path or glob, relative to the goal file.
-    pub path: String,
+    /// File path or glob, relative to the goal file (a file source).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// A `SELECT` whose rows are the source's rows (a query source; needs `url:`). goalpost
+    /// wraps it and asks the database for daily sums (docs/sql.md).
+    #[serde(default)]
+    pub sql: Option<String>,
+    /// Where the query runs: `env:NAME`, the environment variable holding a PostgreSQL URL
+    /// (`postgres://user:password@host:5432/db`). A literal URL is an error: it would put a
+    /// password in git.
+    #[serde(default)]
+    pub url: Option<String>,
     /// File format (default: from the extension).
     #[serde(default)]
     pub format: Option<SourceFormat>,

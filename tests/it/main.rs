@@ -40,4 +40,5 @@ mod real_exports;
 mod robustness;
 mod schema_agreement;
 mod schema_drift;
+mod sql;
 mod vocabulary;

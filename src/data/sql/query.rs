@@ -1,0 +1,144 @@
+//! The SQL goalpost sends for a query source: the user's query wrapped as a subquery and
+//! aggregated to one row per (day, series), restricted to the days the goals read. Nothing from
+//! the goal file is spliced into the text but quoted identifiers (of columns the query returned)
+//! and the query itself; the days are bind parameters (`$1`, `$2`).
+
+/// What the wrapped query groups by and sums: columns of the user's query, by their exact names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// The date column.
+    pub day: String,
+    /// The series key columns: platform, account, `where:` dimensions (those the query has).
+    pub keys: Vec<String>,
+    /// The metric columns, summed.
+    pub metrics: Vec<String>,
+}
+
+/// `name` as a quoted identifier: `"Post ""id"""`. Any text is safe inside: a doubled quote is
+/// the only escape PostgreSQL's quoted identifiers have.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The user's query without what cannot stand inside parentheses: surrounding blanks and
+/// trailing semicolons.
+pub fn trimmed(user: &str) -> &str {
+    user.trim()
+        .trim_end_matches(|c: char| c == ';' || c.is_whitespace())
+}
+
+/// The aggregating query. Its columns, in order: `d` (the day as days since 1970-01-01, NULL
+/// for rows without a date), `k0…` (the key columns as text), `n` (rows), `m0…` (sums, NULL
+/// when every row's value is NULL), `first_day`, `last_day` (of all the query's dated rows)
+/// and `all_rows` (every row of the query). `$1` and `$2` are the first and last day goals
+/// read (int4 day numbers): the sums of other days are not fetched, except each series' first
+/// day (so that every series exists, as it does when a file is read: "no data" reasons list
+/// them), but the query's date range is (freshness and open windows need it), so every row is
+/// aggregated once.
+pub fn aggregate(user: &str, shape: &Shape) -> String {
+    let keys: Vec<String> = (0..shape.keys.len()).map(|i| format!("k{i}")).collect();
+    let sums: Vec<String> = (0..shape.metrics.len()).map(|i| format!("m{i}")).collect();
+    let mut typed = vec![format!(
+        "CAST(source.{} AS date) - DATE '1970-01-01' AS d",
+        quote_ident(&shape.day)
+    )];
+    typed.extend(
+        shape
+            .keys
+            .iter()
+            .zip(&keys)
+            .map(|(c, k)| format!("CAST(source.{} AS text) AS {k}", quote_ident(c))),
+    );
+    typed.extend(
+        shape
+            .metrics
+            .iter()
+            .zip(&sums)
+            .map(|(c, m)| format!("CAST(source.{} AS double precision) AS {m}", quote_ident(c))),
+    );
+    let group: Vec<&str> = std::iter::once("d")
+        .chain(keys.iter().map(String::as_str))
+        .collect();
+    let mut grouped = group.iter().map(|c| (*c).to_string()).collect::<Vec<_>>();
+    grouped.push("count(*) AS n".into());
+    grouped.extend(sums.iter().map(|m| format!("sum({m}) AS {m}")));
+    let partition = if keys.is_empty() {
+        String::new()
+    } else {
+        format!("PARTITION BY {} ", keys.join(", "))
+    };
+    grouped.extend([
+        "min(d) OVER () AS first_day".to_string(),
+        "max(d) OVER () AS last_day".into(),
+        "CAST(sum(count(*)) OVER () AS bigint) AS all_rows".into(),
+        format!("row_number() OVER ({partition}ORDER BY d) AS nth"),
+    ]);
+    let mut outer: Vec<&str> = group.clone();
+    outer.push("n");
+    outer.extend(sums.iter().map(String::as_str));
+    outer.extend(["first_day", "last_day", "all_rows"]);
+    let mut order: Vec<&str> = keys.iter().map(String::as_str).collect();
+    order.push("d");
+    format!(
+        "SELECT {outer}\nFROM (\n  SELECT {grouped}\n  FROM (\n    SELECT {typed}\n    FROM (\n{user}\n    ) AS source\n  ) AS typed\n  GROUP BY {group}\n) AS days\nWHERE d BETWEEN $1 AND $2 OR d IS NULL OR nth = 1\nORDER BY {order}",
+        outer = outer.join(", "),
+        grouped = grouped.join(", "),
+        typed = typed.join(",\n           "),
+        user = trimmed(user),
+        group = group.join(", "),
+        order = order.join(", "),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape() -> Shape {
+        Shape {
+            day: "posted_on".into(),
+            keys: vec!["network".into(), "Account \"x\"".into()],
+            metrics: vec!["impressions".into()],
+        }
+    }
+
+    #[test]
+    fn identifiers_are_quoted_with_doubled_quotes() {
+        assert_eq!(quote_ident("a"), "\"a\"");
+        assert_eq!(
+            quote_ident("a\"; drop table t; --"),
+            "\"a\"\"; drop table t; --\""
+        );
+    }
+
+    #[test]
+    fn the_users_query_is_a_subquery_on_its_own_lines() {
+        let sql = aggregate("select * from posts -- all of them\n;  ", &shape());
+        assert!(sql.contains("FROM (\nselect * from posts -- all of them\n    ) AS source"));
+        assert!(!sql.contains(';'));
+    }
+
+    #[test]
+    fn the_generated_query() {
+        let sql = aggregate("select * from posts", &shape());
+        assert_eq!(
+            sql,
+            "SELECT d, k0, k1, n, m0, first_day, last_day, all_rows
+FROM (
+  SELECT d, k0, k1, count(*) AS n, sum(m0) AS m0, min(d) OVER () AS first_day, max(d) OVER () AS last_day, CAST(sum(count(*)) OVER () AS bigint) AS all_rows, row_number() OVER (PARTITION BY k0, k1 ORDER BY d) AS nth
+  FROM (
+    SELECT CAST(source.\"posted_on\" AS date) - DATE '1970-01-01' AS d,
+           CAST(source.\"network\" AS text) AS k0,
+           CAST(source.\"Account \"\"x\"\"\" AS text) AS k1,
+           CAST(source.\"impressions\" AS double precision) AS m0
+    FROM (
+select * from posts
+    ) AS source
+  ) AS typed
+  GROUP BY d, k0, k1
+) AS days
+WHERE d BETWEEN $1 AND $2 OR d IS NULL OR nth = 1
+ORDER BY k0, k1, d"
+        );
+    }
+}

@@ -1,0 +1,816 @@
+//! Query sources against a real PostgreSQL server (docs/sql.md): the same values as the CSV
+//! route and the exact reference, no SQL smuggled in through the goal file, no password in any
+//! output, and clean failures when the server goes away, a query times out or a password is
+//! wrong.
+//!
+//! The server comes from `GOALPOST_TEST_PG_URL` (`.ci/run` starts one with `.ci/pg.sh`, and so
+//! can you: `.ci/pg.sh start /tmp/pg` prints the URL). Without it the tests skip with a message,
+//! except under `CI=true`, where they fail. Each test works in its own schema.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use postgres::{Client, NoTls};
+use serde_json::Value;
+
+use super::support::{assert_exit, goalpost};
+
+/// The test server's URL, or `None` (after saying so) when there is none outside CI.
+fn server() -> Option<String> {
+    let url = std::env::var("GOALPOST_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    match (url, ci) {
+        (Some(url), _) => Some(url),
+        (None, true) => panic!(
+            "CI=true but GOALPOST_TEST_PG_URL is not set: .ci/run starts the server with .ci/pg.sh"
+        ),
+        (None, false) => {
+            eprintln!(
+                "\n!!! sql: SKIPPED, GOALPOST_TEST_PG_URL is not set; query sources were NOT tested \
+                 against PostgreSQL (start one: `.ci/pg.sh start /tmp/pg`, export the URL it prints)\n"
+            );
+            None
+        }
+    }
+}
+
+/// A connection to the test server and a fresh schema `name` on it.
+fn schema(url: &str, name: &str) -> Client {
+    let mut client = Client::connect(url, NoTls).unwrap_or_else(|e| {
+        panic!("cannot connect to the test server (GOALPOST_TEST_PG_URL): {e}")
+    });
+    client
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+        ))
+        .expect("create the test schema");
+    client
+}
+
+/// Loads CSV text (with its header line) into `table` with `COPY`.
+fn copy_csv(client: &mut Client, table: &str, options: &str, text: &str) {
+    use std::io::Write;
+    let mut w = client
+        .copy_in(&format!(
+            "COPY {table} FROM STDIN WITH (FORMAT csv, HEADER true{options})"
+        ))
+        .expect("start COPY");
+    w.write_all(text.as_bytes()).expect("COPY data");
+    w.finish().expect("finish COPY");
+}
+
+/// `goalpost` with the database URL in `GOALPOST_DATABASE_URL`.
+fn with_db(url: &str) -> Command {
+    let mut cmd = goalpost();
+    cmd.env("GOALPOST_DATABASE_URL", url);
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run goalpost")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON document ({e}):\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Whether two JSON values agree: numbers within a relative 1e-9, everything else equal.
+fn agree(a: &Value, b: &Value, at: &str, problems: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
+            if (x - y).abs() > 1e-9 * x.abs().max(y.abs()) {
+                problems.push(format!("{at}: {x} vs {y}"));
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                agree(x, y, &format!("{at}/{i}"), problems);
+            }
+        }
+        (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+            // A goal's line in its goal file differs: the files differ in their sources.
+            for (k, v) in x.iter().filter(|(k, _)| *k != "line") {
+                match y.get(k) {
+                    Some(w) => agree(v, w, &format!("{at}/{k}"), problems),
+                    None => problems.push(format!("{at}/{k}: missing")),
+                }
+            }
+        }
+        _ if a == b => {}
+        _ => problems.push(format!("{at}: {a} vs {b}")),
+    }
+}
+
+/// Asserts that two documents judge every goal the same (values within 1e-9).
+fn same_goals(files: &Value, sql: &Value) {
+    let mut problems = Vec::new();
+    agree(&files["goals"], &sql["goals"], "goals", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "the query route differs from the file route:\n{}",
+        problems[..problems.len().min(20)].join("\n")
+    );
+}
+
+/// Runs `python3 ARGS` in the crate root, panicking with its stderr when it fails.
+fn python(args: &[&str]) -> String {
+    let out = Command::new("python3")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "python3 {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+#[test]
+fn bench_data_agrees_with_the_csv_route_and_the_reference() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "bench");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (posts, goals, exact) = (
+        path(dir.path(), "posts.csv"),
+        path(dir.path(), "goals.csv"),
+        path(dir.path(), "exact.csv"),
+    );
+    python(&[
+        "tests/bench/gen_data.py",
+        "--rows",
+        "20000",
+        "--accounts",
+        "50",
+        "--seed",
+        "42",
+        "--jobs",
+        "1",
+        "--out",
+        &posts,
+    ]);
+    python(&[
+        "tests/bench/gen_goals.py",
+        "--goals",
+        "200",
+        "--accounts",
+        "50",
+        "--seed",
+        "7",
+        "--data-seed",
+        "42",
+        "--out",
+        &goals,
+    ]);
+    python(&["tests/bench/reference.py", &posts, &goals, &exact]);
+    db.batch_execute(
+        "CREATE TABLE bench.posts (date date, account text, platform text, post_id text,
+           impressions bigint, reach bigint, likes bigint, comments bigint, shares bigint,
+           saves bigint, clicks bigint, spend numeric(12,2), leads bigint, revenue numeric(14,2))",
+    )
+    .expect("create table");
+    copy_csv(
+        &mut db,
+        "bench.posts",
+        "",
+        &std::fs::read_to_string(&posts).expect("read posts"),
+    );
+    let file_goals = path(dir.path(), "files.goals.yaml");
+    python(&["tests/bench/to_goalpost.py", &goals, &posts, &file_goals]);
+    let yaml = std::fs::read_to_string(&file_goals).expect("read goal file");
+    let sql_yaml: String = yaml
+        .lines()
+        .map(|l| {
+            if l.starts_with("    path: ") {
+                "    sql: select * from bench.posts\n    url: env:GOALPOST_DATABASE_URL".into()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let sql_goals = path(dir.path(), "sql.goals.yaml");
+    std::fs::write(&sql_goals, sql_yaml).expect("write goal file");
+    let check = |file: &str| {
+        let out = run(with_db(&url).args([
+            "check",
+            file,
+            "--as-of",
+            "2028-12-31",
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+        ]));
+        assert_exit(&out, 0);
+        json(&out)
+    };
+    let (files, sql) = (check(&file_goals), check(&sql_goals));
+    same_goals(&files, &sql);
+    let source = &sql["sources"][0];
+    assert_eq!(source["sql"]["query_rows"], 20000, "{source}");
+    assert!(
+        source["sql"]["server_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("PostgreSQL")),
+        "{source}"
+    );
+    assert_eq!(source["first_date"], files["sources"][0]["first_date"]);
+    assert_eq!(source["last_date"], files["sources"][0]["last_date"]);
+    // And against the exact reference, through the kit's own conversion.
+    let doc = path(dir.path(), "sql.json");
+    std::fs::write(&doc, sql.to_string()).expect("write document");
+    let values = path(dir.path(), "sql.csv");
+    python(&["tests/bench/from_goalpost.py", &doc, &goals, &values]);
+    println!(
+        "{}",
+        python(&["tests/bench/compare.py", &exact, &values]).trim()
+    );
+}
+
+/// The example's sources as query sources over tables holding the exports' text: the cleaning
+/// a file source does by declaration (Dutch numbers, day-first dates, total rows) is SQL here.
+const ACME_SOURCES: &str = r#"sources:
+  instagram:
+    sql: |
+      select "Date"::date as "Date", "Account username",
+             "Accounts reached"::bigint as "Accounts reached", "Reels plays"::bigint as "Reels plays",
+             "Likes"::bigint as "Likes", "Comments"::bigint as "Comments",
+             "Shares"::bigint as "Shares", "Saves"::bigint as "Saves", "Posts"::bigint as "Posts",
+             "Followers"::bigint as "Followers"
+      from acme.instagram
+    url: env:GOALPOST_DATABASE_URL
+    platform: instagram
+    date_column: Date
+    columns:
+      "Accounts reached": reach
+      "Reels plays": video_views
+  ads:
+    sql: |
+      select to_date("Reporting starts", 'DD-MM-YYYY') as "Reporting starts", "Campaign name",
+             replace(replace("Amount spent (EUR)", '.', ''), ',', '.')::numeric as "Amount spent (EUR)",
+             replace("Impressions", '.', '')::bigint as "Impressions",
+             replace("Link clicks", '.', '')::bigint as "Link clicks"
+      from acme.ads
+    url: env:GOALPOST_DATABASE_URL
+    platform: facebook
+    date_column: Reporting starts
+    columns:
+      "Amount spent (EUR)": spend
+      Impressions: impressions
+      "Link clicks": link_clicks
+  crm:
+    sql: |
+      select (j->>'date')::date as date, j->>'channel' as channel, j->>'client' as client,
+             j->>'campaign' as campaign, (j->>'qualified_leads')::int as qualified_leads
+      from acme.leads
+    url: env:GOALPOST_DATABASE_URL
+    platform_column: channel
+    account_column: client
+  webcare:
+    sql: |
+      select "Date"::date as "Date", "Network", messages_received::int as messages_received,
+             messages_answered::int as messages_answered, response_time::int as response_time
+      from acme.webcare where "Date" <> 'Period total'
+    url: env:GOALPOST_DATABASE_URL
+    platform_column: Network
+  reviews:
+    sql: |
+      select "Date"::date as "Date", "Reviews"::int as "Reviews", "Star total"::int as "Star total"
+      from acme.reviews where "Date" <> 'Total'
+    url: env:GOALPOST_DATABASE_URL
+    platform: google_business
+    columns:
+      Reviews: reviews
+      "Star total": rating_total
+  listening:
+    sql: select * from acme.mentions
+    url: env:GOALPOST_DATABASE_URL
+    platform_column: Page Type
+    columns:
+      Mentions: mentions
+      Positive: positive_mentions
+      Negative: negative_mentions
+      Neutral: neutral_mentions
+
+"#;
+
+/// A table of text columns named like the CSV's header, loaded with `COPY`.
+fn text_table(db: &mut Client, table: &str, csv: &str, delimiter: char) {
+    let header = csv.lines().next().expect("a header");
+    let columns: Vec<String> = header
+        .split(delimiter)
+        .map(|h| format!("\"{}\" text", h.trim_matches('"')))
+        .collect();
+    db.batch_execute(&format!("CREATE TABLE {table} ({})", columns.join(", ")))
+        .expect("create table");
+    let options = if delimiter == '\t' {
+        ", DELIMITER E'\\t'"
+    } else if delimiter == ';' {
+        ", DELIMITER ';'"
+    } else {
+        ""
+    };
+    copy_csv(db, table, options, csv);
+}
+
+#[test]
+fn the_bundled_example_agrees_with_its_exports() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "acme");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme/data");
+    let read = |name: &str| std::fs::read_to_string(data.join(name)).expect("read export");
+    let instagram = read("instagram_daily.csv");
+    text_table(
+        &mut db,
+        "acme.instagram",
+        instagram.trim_start_matches('\u{feff}'),
+        ',',
+    );
+    text_table(&mut db, "acme.ads", &read("meta_ads_nl.csv"), ';');
+    text_table(&mut db, "acme.webcare", &read("webcare.csv"), ',');
+    text_table(&mut db, "acme.reviews", &read("google_reviews.csv"), ',');
+    let mentions = read("mentions.csv");
+    let table: Vec<&str> = mentions.lines().skip(4).collect();
+    text_table(&mut db, "acme.mentions", &(table.join("\n") + "\n"), '\t');
+    db.batch_execute("CREATE TABLE acme.leads (j jsonb)")
+        .expect("create table");
+    for line in read("leads.ndjson")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        db.execute("INSERT INTO acme.leads VALUES ($1::text::jsonb)", &[&line])
+            .expect("insert a lead");
+    }
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme/goals.yaml");
+    let yaml = std::fs::read_to_string(&example).expect("read the example");
+    let start = yaml.find("\nsources:").expect("sources") + 1;
+    let end = yaml.find("\ndefaults:").expect("defaults") + 1;
+    let sql_yaml = format!("{}{ACME_SOURCES}{}", &yaml[..start], &yaml[end..]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sql_goals = path(dir.path(), "goals.yaml");
+    std::fs::write(&sql_goals, sql_yaml).expect("write goal file");
+    let check = |file: &str| {
+        let out = run(with_db(&url).args(["check", file, "--as-of", "2027-03-15", "-f", "json"]));
+        assert_exit(&out, 0);
+        json(&out)
+    };
+    let files = check(&example.display().to_string());
+    let sql = check(&sql_goals);
+    same_goals(&files, &sql);
+    for (f, s) in files["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .zip(sql["sources"].as_array().expect("sources"))
+    {
+        assert_eq!(f["last_date"], s["last_date"], "{}", s["id"]);
+        assert_eq!(f["metrics"], s["metrics"], "{}", s["id"]);
+    }
+}
+
+/// A goal file with one query source on `posts(date, campaign, impressions)` of `schema`.
+fn small_goals(schema: &str, source: &str, goal_extra: &str) -> String {
+    format!(
+        "version: 1\nsources:\n  db:\n    sql: select * from {schema}.posts\n    url: env:GOALPOST_DATABASE_URL\n    platform: instagram\n{source}goals:\n  - id: reach-q1\n    metric: impressions\n    period: 2027-Q1\n    target: {{at_least: 10}}\n    why: test\n{goal_extra}"
+    )
+}
+
+fn small_table(url: &str, schema_name: &str) -> Client {
+    let mut db = schema(url, schema_name);
+    db.batch_execute(&format!(
+        "CREATE TABLE {schema_name}.posts (date date, campaign text, impressions bigint);
+         INSERT INTO {schema_name}.posts VALUES
+           ('2027-01-05', 'spring', 100), ('2027-01-06', 'spring', 50),
+           ('2027-02-01', 'x'');drop table {schema_name}.posts;--', 7)"
+    ))
+    .expect("create the small table");
+    db
+}
+
+fn write_goals(dir: &Path, text: &str) -> String {
+    let file = dir.join("goals.yaml");
+    std::fs::write(&file, text).expect("write goal file");
+    file.display().to_string()
+}
+
+fn actual(doc: &Value) -> Value {
+    doc["goals"][0]["actual"].clone()
+}
+
+#[test]
+fn where_values_column_names_and_source_keys_cannot_inject_sql() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "inj");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let check = |text: &str| {
+        let file = write_goals(dir.path(), text);
+        run(with_db(&url).args(["check", &file, "--as-of", "2027-03-31", "-f", "json"]))
+    };
+    // A `where:` value is compared in goalpost, never sent: it selects the row holding it.
+    let evil = "x');drop table inj.posts;--";
+    let out = check(&small_goals(
+        "inj",
+        "",
+        &format!("    where: {{campaign: \"{evil}\"}}\n"),
+    ));
+    assert_exit(&out, 0);
+    assert_eq!(actual(&json(&out)), 7.0);
+    // A column name from `columns:` or `date_column:` is only ever a quoted identifier of a
+    // column the query returned: unknown names are errors with the columns it has.
+    let out = check(&small_goals(
+        "inj",
+        "    columns:\n      \"impressions\\\"; drop table inj.posts; --\": impressions\n",
+        "",
+    ));
+    assert_exit(&out, 2);
+    assert!(text(&out).contains("is not a column"), "{}", text(&out));
+    let out = check(&small_goals(
+        "inj",
+        "    date_column: \"dat\\\" from inj.posts; drop table inj.posts; --\"\n",
+        "",
+    ));
+    assert_exit(&out, 2);
+    // A source key is no identifier: the schema refuses anything but letters, digits, `_`, `-`.
+    let out =
+        check(&small_goals("inj", "", "").replace("  db:\n", "  \"db; drop table inj.posts\":\n"));
+    assert_exit(&out, 2);
+    // A column whose real name needs quoting is read through its quoted identifier.
+    db.batch_execute("ALTER TABLE inj.posts RENAME COLUMN impressions TO \"Imp\"\"ressions\"")
+        .expect("rename");
+    let out = check(&small_goals(
+        "inj",
+        "    columns:\n      'Imp\"ressions': impressions\n",
+        "",
+    ));
+    assert_exit(&out, 0);
+    assert_eq!(actual(&json(&out)), 157.0);
+    let rows: i64 = db
+        .query_one("SELECT count(*) FROM inj.posts", &[])
+        .expect("the table is still there")
+        .get(0);
+    assert_eq!(rows, 3);
+}
+
+#[test]
+fn sql_errors_name_the_source_the_message_and_the_position() {
+    let Some(url) = server() else { return };
+    let _db = small_table(&url, "errs");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let check = |text: &str| {
+        let file = write_goals(dir.path(), text);
+        run(with_db(&url).args(["check", &file, "--as-of", "2027-03-31"]))
+    };
+    let bad = small_goals("errs", "", "").replace(
+        "select * from errs.posts",
+        "select date, impressions\n      form errs.posts",
+    );
+    let out = check(&bad.replace("    sql: select", "    sql: |\n      select"));
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("source `db`"), "{shown}");
+    assert!(shown.contains("syntax error at or near"), "{shown}");
+    assert!(shown.contains("line 2, column"), "{shown}");
+    assert!(shown.contains("goals.yaml:"), "{shown}");
+    let out = check(&small_goals("errs", "    date_column: dat\n", ""));
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("did you mean `date`?"), "{shown}");
+    // A query with no rows is said to be empty, as an export without rows is.
+    let out = check(&small_goals("errs", "", "").replace("errs.posts", "errs.posts where false"));
+    assert!(
+        text(&out).contains("source `db`: its query returned no dated rows"),
+        "{}",
+        text(&out)
+    );
+    // `validate` reads no data: it does not connect, even to a server that is not there.
+    let file = write_goals(dir.path(), &small_goals("errs", "", ""));
+    let out = run(goalpost()
+        .env(
+            "GOALPOST_DATABASE_URL",
+            "postgres://nobody:pw@127.0.0.1:1/none",
+        )
+        .args(["validate", &file]));
+    assert_exit(&out, 0);
+}
+
+/// `url` with its password replaced.
+fn with_password(url: &str, password: &str) -> String {
+    let at = url.rfind('@').expect("a URL with credentials");
+    let colon = url[..at].rfind(':').expect("a password");
+    format!("{}:{password}{}", &url[..colon], &url[at..])
+}
+
+/// The password of `url`.
+fn password_of(url: &str) -> String {
+    let at = url.rfind('@').expect("a URL with credentials");
+    let colon = url[..at].rfind(':').expect("a password");
+    url[colon + 1..at].to_string()
+}
+
+#[test]
+fn the_password_never_appears_in_any_output_or_error() {
+    let Some(url) = server() else { return };
+    let _db = small_table(&url, "pw");
+    let password = password_of(&url);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), &small_goals("pw", "", ""));
+    let md = dir.path().join("scorecard.md");
+    for format in ["text", "json", "markdown", "junit", "github"] {
+        let out = run(with_db(&url).args(["check", &file, "--as-of", "2027-03-31", "-f", format]));
+        assert_exit(&out, 0);
+        assert!(
+            !text(&out).contains(&password),
+            "-f {format} shows the password"
+        );
+    }
+    // A wrong password: exit 2, the host and user named, neither password shown.
+    let wrong = "not-the-Passw0rd";
+    let out = run(with_db(&with_password(&url, wrong)).args([
+        "check",
+        &file,
+        "--as-of",
+        "2027-03-31",
+        "-o",
+        &format!("markdown:{}", md.display()),
+    ]));
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("cannot connect to 127.0.0.1:"), "{shown}");
+    assert!(shown.contains("password authentication failed"), "{shown}");
+    assert!(
+        !shown.contains(wrong) && !shown.contains(&password),
+        "{shown}"
+    );
+    assert!(
+        !md.exists(),
+        "no scorecard is written when check cannot run"
+    );
+    // A URL written in the goal file is refused, and not echoed.
+    let literal = small_goals("pw", "", "").replace("env:GOALPOST_DATABASE_URL", &url);
+    let file = write_goals(dir.path(), &literal);
+    for command in ["validate", "check"] {
+        let out = run(goalpost().args([command, &file]));
+        assert_exit(&out, if command == "validate" { 1 } else { 2 });
+        let shown = text(&out);
+        assert!(shown.contains("source-shape"), "{shown}");
+        assert!(
+            !shown.contains(&password),
+            "{command} shows the password: {shown}"
+        );
+    }
+}
+
+#[test]
+fn sources_on_one_database_share_one_connection() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "once");
+    // A role that may hold one connection at a time: a second one would be refused.
+    db.batch_execute(
+        "DROP ROLE IF EXISTS goalpost_once;
+         CREATE ROLE goalpost_once LOGIN PASSWORD 'once-pw' CONNECTION LIMIT 1;
+         GRANT USAGE ON SCHEMA once TO goalpost_once;
+         GRANT SELECT ON once.posts TO goalpost_once",
+    )
+    .expect("create the role");
+    let at = url.rfind('@').expect("credentials");
+    let once = format!("postgres://goalpost_once:once-pw{}", &url[at..]);
+    let two = small_goals("once", "", "").replace(
+        "goals:\n",
+        "  db2:\n    sql: select date, impressions as link_clicks from once.posts\n    url: env:GOALPOST_DATABASE_URL\n    platform: facebook\ngoals:\n  - id: clicks-q1\n    metric: link_clicks\n    period: 2027-Q1\n    target: {at_least: 1}\n",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), &two);
+    let out = run(with_db(&once).args(["check", &file, "--as-of", "2027-03-31", "-f", "json"]));
+    assert_exit(&out, 0);
+    let doc = json(&out);
+    assert_eq!(doc["goals"][1]["actual"], 157.0, "{doc}");
+}
+
+#[test]
+fn a_statement_timeout_stops_the_query_with_a_clear_error() {
+    let Some(url) = server() else { return };
+    let _db = small_table(&url, "slow");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let slow = small_goals("slow", "", "").replace(
+        "select * from slow.posts",
+        "select p.* from slow.posts p, pg_sleep(2)",
+    );
+    let file = write_goals(dir.path(), &slow);
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let timed = format!("{url}{sep}options=-c%20statement_timeout%3D300");
+    let out = run(with_db(&timed).args(["check", &file, "--as-of", "2027-03-31"]));
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("statement timeout"), "{shown}");
+    assert!(shown.contains("statement_timeout"), "{shown}");
+}
+
+#[test]
+fn a_server_that_goes_away_mid_run_is_exit_2_and_writes_nothing() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "gone");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let slow = small_goals("gone", "", "").replace(
+        "select * from gone.posts",
+        "select p.* from gone.posts p, pg_sleep(3)",
+    );
+    let file = write_goals(dir.path(), &slow);
+    let out_file = dir.path().join("doc.json");
+    let child = with_db(&format!("{url}?application_name=goalpost-gone"))
+        .args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-o",
+            &format!("json:{}", out_file.display()),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start goalpost");
+    // Wait until its query runs, then end its connection the way a server shutdown does.
+    let mut ended = false;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let n: i64 = db
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                 WHERE application_name = 'goalpost-gone' AND query LIKE '%pg_sleep%'",
+                &[],
+            )
+            .expect("terminate")
+            .get(0);
+        if n > 0 {
+            ended = true;
+            break;
+        }
+    }
+    let out = child.wait_with_output().expect("goalpost ends");
+    assert!(ended, "goalpost's query was never seen running");
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("source `db`"), "{shown}");
+    assert!(!out_file.exists(), "a partial output was written");
+}
+
+#[test]
+fn docs_show_the_sql_goalpost_generates() {
+    use goalpost::data::sql::query::{Shape, aggregate};
+    let doc = include_str!("../../docs/sql.md");
+    let user = "select date_day, platform, account_name, impressions, clicks, likes, comments, shares\nfrom analytics.social_media_reporting__rollup_report";
+    let shape = Shape {
+        day: "date_day".into(),
+        keys: vec!["platform".into(), "account_name".into()],
+        metrics: ["impressions", "clicks", "likes", "comments", "shares"]
+            .map(String::from)
+            .to_vec(),
+    };
+    let sql = aggregate(user, &shape);
+    assert!(
+        doc.contains(&format!("```sql\n{sql}\n```")),
+        "docs/sql.md does not show the SQL goalpost sends now:\n{sql}"
+    );
+}
+
+/// A server of its own, for a test that stops it: `.ci/pg.sh` in a temporary directory, stopped
+/// (and removed) on drop.
+struct OwnServer {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl OwnServer {
+    fn start() -> OwnServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = Command::new("bash")
+            .arg(".ci/pg.sh")
+            .arg("start")
+            .arg(dir.path().join("pg"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run .ci/pg.sh");
+        assert!(
+            out.status.success(),
+            ".ci/pg.sh start failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        OwnServer { dir, url }
+    }
+
+    fn stop(&self) {
+        let _ = Command::new("bash")
+            .arg(".ci/pg.sh")
+            .arg("stop")
+            .arg(self.dir.path().join("pg"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output();
+    }
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[test]
+fn a_server_stopped_mid_run_is_exit_2_and_writes_nothing() {
+    // The shared server says PostgreSQL is here; this test stops a server of its own.
+    let Some(_) = server() else { return };
+    let own = OwnServer::start();
+    let _db = small_table(&own.url, "stopped");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let slow = small_goals("stopped", "", "").replace(
+        "select * from stopped.posts",
+        "select p.* from stopped.posts p, pg_sleep(5)",
+    );
+    let file = write_goals(dir.path(), &slow);
+    let out_file = dir.path().join("scorecard.md");
+    let child = with_db(&own.url)
+        .args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-o",
+            &format!("markdown:{}", out_file.display()),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start goalpost");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    own.stop();
+    let out = child.wait_with_output().expect("goalpost ends");
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("source `db`"), "{shown}");
+    assert!(!shown.contains(&password_of(&own.url)), "{shown}");
+    assert!(!out_file.exists(), "a partial output was written");
+}
+
+#[test]
+fn the_worked_example_of_the_docs_runs() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "analytics");
+    db.batch_execute(
+        "CREATE TABLE analytics.social_media_reporting__rollup_report (
+           date_day date, platform text, account_id text, account_name text, post_id text,
+           clicks bigint, impressions bigint, likes bigint, comments bigint, shares bigint);
+         INSERT INTO analytics.social_media_reporting__rollup_report VALUES
+           ('2027-01-10', 'linkedin', '1', 'Acme', 'a', 15, 1000, 10, 1, 1),
+           ('2027-02-10', 'linkedin', '1', 'Acme', 'b', 9, 1000, 10, 1, 1),
+           ('2026-12-31', 'linkedin', '1', 'Acme', 'c', 500, 1000, 10, 1, 1),
+           ('2027-01-11', 'instagram', '2', 'acme.outdoor', 'd', 3, 2000, 50, 5, 5),
+           ('2027-01-11', 'instagram', '3', 'acme.kids', 'e', 3, 2000, 500, 5, 5),
+           ('2027-01-12', 'twitter', '4', 'Acme', 'f', 1, 100, 1, 0, 0)",
+    )
+    .expect("create the rollup table");
+    let doc = include_str!("../../docs/sql.md");
+    let example = doc
+        .split("## Worked example")
+        .nth(1)
+        .and_then(|s| s.split("```yaml\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the worked example's goal file");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), example);
+    let out = run(with_db(&url).args(["check", &file, "--as-of", "2027-03-31", "-f", "json"]));
+    assert_exit(&out, 0);
+    let doc = json(&out);
+    let value = |i: usize| doc["goals"][i]["actual"].as_f64().expect("a value");
+    assert!((value(0) - 24.0 / 2000.0).abs() < 1e-12, "{doc}");
+    assert!((value(1) - 60.0 / 2000.0).abs() < 1e-12, "{doc}");
+    let source = &doc["sources"][0];
+    assert_eq!(source["sql"]["query_rows"], 6, "{source}");
+    assert_eq!(source["sql"]["from"], "2027-01-01", "{source}");
+    assert_eq!(source["sql"]["to"], "2027-03-31", "{source}");
+}
