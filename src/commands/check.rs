@@ -66,7 +66,10 @@ fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
     let parsed = spec::load(&args.file).map_err(|f| {
         let cannot = CannotRun::located(f.diagnostics, &file, f.source.map(|s| s.text));
         let errors = cannot.errors();
-        cannot.headline(format!("check could not run: {}", plural(errors, "error")))
+        cannot.headline(format!(
+            "check could not run: {}",
+            super::plural(errors, "error")
+        ))
     })?;
     let linted = lint::lint(&parsed, &request.overrides);
     if linted.has_errors() {
@@ -206,20 +209,7 @@ fn deliver(
 }
 
 fn data_failure(parsed: &ParsedFile, errors: &[DataError]) -> CannotRun {
-    let diagnostics = errors.iter().map(|e| e.to_diagnostic(parsed)).collect();
-    CannotRun::located(
-        diagnostics,
-        &parsed.source.display,
-        Some(parsed.source.text.clone()),
-    )
-    .headline(format!(
-        "check could not run: {}",
-        plural(errors.len(), "data error")
-    ))
-}
-
-fn plural(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+    super::data_failure("check", parsed, errors)
 }
 
 /// Frees the tables on another thread while the outputs are written: returning thousands of

@@ -31,7 +31,7 @@ fn history(args: &HistoryArgs) -> Result<Exit, CannotRun> {
         let errors = cannot.errors();
         cannot.headline(format!(
             "history could not run: {}",
-            plural(errors, "error")
+            super::plural(errors, "error")
         ))
     })?;
     let linted = lint::lint(&parsed, &overrides);
@@ -107,18 +107,5 @@ fn history(args: &HistoryArgs) -> Result<Exit, CannotRun> {
 }
 
 fn data_failure(parsed: &ParsedFile, errors: &[DataError]) -> CannotRun {
-    let diagnostics = errors.iter().map(|e| e.to_diagnostic(parsed)).collect();
-    CannotRun::located(
-        diagnostics,
-        &parsed.source.display,
-        Some(parsed.source.text.clone()),
-    )
-    .headline(format!(
-        "history could not run: {}",
-        plural(errors.len(), "data error")
-    ))
-}
-
-fn plural(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+    super::data_failure("history", parsed, errors)
 }

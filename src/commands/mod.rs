@@ -12,7 +12,7 @@ pub mod validate;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::failure::Problem;
+use crate::failure::{CannotRun, Problem};
 
 /// Writes `text` to stdout; a closed pipe (`goalpost metrics | head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> bool {
@@ -31,6 +31,30 @@ pub(crate) fn print_stdout(text: &str) -> bool {
 /// `replace: false` an existing file is left alone and the write fails. See [`write_files`].
 pub(crate) fn write_atomically(path: &Path, text: &str, replace: bool) -> Result<(), Problem> {
     write_files(&[(path, text)], &[], replace)
+}
+
+/// `COMMAND could not run: N data errors`, with each error located in its export or in the
+/// goal file's source declaration.
+pub(crate) fn data_failure(
+    command: &str,
+    parsed: &crate::spec::ParsedFile,
+    errors: &[crate::data::DataError],
+) -> CannotRun {
+    let diagnostics = errors.iter().map(|e| e.to_diagnostic(parsed)).collect();
+    CannotRun::located(
+        diagnostics,
+        &parsed.source.display,
+        Some(parsed.source.text.clone()),
+    )
+    .headline(format!(
+        "{command} could not run: {}",
+        plural(errors.len(), "data error")
+    ))
+}
+
+/// `1 error`, `2 errors`.
+pub(crate) fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// An input that an output must not replace: its path and what it is ("the goal file").

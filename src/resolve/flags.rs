@@ -65,29 +65,28 @@ impl OutputTarget {
     /// # Errors
     /// No `:`, an empty path, or an unknown format.
     pub fn parse(spec: &str) -> Result<OutputTarget, FlagError> {
-        let (format, path) = spec
-            .split_once(':')
-            .filter(|(_, p)| !p.is_empty())
-            .ok_or_else(|| {
-                FlagError(format!(
-                    "-o `{spec}`: expected FORMAT:PATH, e.g. markdown:scorecard.md"
-                ))
-            })?;
-        let format = CheckFormat::from_str(format, true).map_err(|_| {
-            let names: Vec<String> = CheckFormat::value_variants()
-                .iter()
-                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-                .collect();
-            FlagError(format!(
-                "-o `{spec}`: unknown format `{format}` ({})",
-                names.join(", ")
-            ))
-        })?;
-        Ok(OutputTarget {
-            format,
-            path: PathBuf::from(path),
-        })
+        let (format, path) = format_and_path::<CheckFormat>(spec, "markdown:scorecard.md")?;
+        Ok(OutputTarget { format, path })
     }
+}
+
+/// `FORMAT:PATH` of an `-o` flag, the format one of `F`'s values; `example` shows the form.
+fn format_and_path<F: ValueEnum>(spec: &str, example: &str) -> Result<(F, PathBuf), FlagError> {
+    let (format, path) = spec
+        .split_once(':')
+        .filter(|(_, p)| !p.is_empty())
+        .ok_or_else(|| FlagError(format!("-o `{spec}`: expected FORMAT:PATH, e.g. {example}")))?;
+    let format = F::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = F::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        FlagError(format!(
+            "-o `{spec}`: unknown format `{format}` ({})",
+            names.join(", ")
+        ))
+    })?;
+    Ok((format, PathBuf::from(path)))
 }
 
 /// `--data NAME=PATH`: a declared source pointed at other files.
@@ -164,29 +163,9 @@ impl HistoryOutput {
     /// # Errors
     /// No `:`, an empty path, or a format `history` does not write.
     pub fn parse(spec: &str) -> Result<HistoryOutput, FlagError> {
-        use crate::cli::HistoryFormat;
-        let (format, path) = spec
-            .split_once(':')
-            .filter(|(_, p)| !p.is_empty())
-            .ok_or_else(|| {
-                FlagError(format!(
-                    "-o `{spec}`: expected FORMAT:PATH, e.g. markdown:history.md"
-                ))
-            })?;
-        let format = HistoryFormat::from_str(format, true).map_err(|_| {
-            let names: Vec<String> = HistoryFormat::value_variants()
-                .iter()
-                .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-                .collect();
-            FlagError(format!(
-                "-o `{spec}`: unknown format `{format}` ({})",
-                names.join(", ")
-            ))
-        })?;
-        Ok(HistoryOutput {
-            format,
-            path: PathBuf::from(path),
-        })
+        let (format, path) =
+            format_and_path::<crate::cli::HistoryFormat>(spec, "markdown:history.md")?;
+        Ok(HistoryOutput { format, path })
     }
 }
 
