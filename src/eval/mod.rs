@@ -14,13 +14,13 @@ use std::collections::BTreeSet;
 use jiff::civil::Date as CivilDate;
 
 use crate::catalog::{Aggregate, Catalog, Metric, Unit};
-use crate::data::{DataError, DataSet, Day, Needs, day_number, normalize};
+use crate::data::{DataError, DataSet, Day, Needs, day_date, day_number, normalize};
 use crate::data::{Rollups, Selection};
 use crate::lint::goal_pointer;
 use crate::resolve::defaults;
 use crate::spec::ParsedFile;
 use crate::spec::model::{Baseline, Every, Goal, Pass, Status, Target};
-use crate::spec::time::{GoalWindow, period_range};
+use crate::spec::time::{GoalWindow, MAX_WINDOW_DAYS, period_range};
 use crate::vocab::{Pace, Projection};
 pub use days::days_read;
 use judge::{Band, Frame, Judgement, Rules, Trend, judge};
@@ -302,7 +302,7 @@ impl<'e> Evaluator<'e> {
         'e: 'v,
     {
         let mut outcome = self.judge_goal(settings, with_daily, index, goal, metric, values);
-        if outcome.judgement.status == Status::NoData {
+        if outcome.judgement.status == Status::NoData && outcome.reason.is_none() {
             let why = reason::Why {
                 data: self.data,
                 catalog: self.catalog,
@@ -347,6 +347,19 @@ impl<'e> Evaluator<'e> {
                 return outcome;
             }
         };
+        if open_start && i64::from(end) - i64::from(start) + 1 > MAX_WINDOW_DAYS {
+            // The lint cannot see this: the window starts on the data's first day. Judged day by
+            // day, thousands of years would take minutes and gigabytes.
+            let mut outcome = empty_outcome(Status::NoData);
+            outcome.data_end = data_end;
+            outcome.band = goal.target.as_ref().and_then(|t| band(t, None));
+            outcome.reason = Some(format!(
+                "the window from the data's first day {} to the deadline {} is more than 100 years long: give the goal a `start:`, or check the deadline's year",
+                day_date(start),
+                day_date(end)
+            ));
+            return outcome;
+        }
         let baseline = self.baseline(goal, range, &value);
         let base_value = baseline.and_then(|b| b.value);
         let band = goal.target.as_ref().and_then(|t| band(t, base_value));

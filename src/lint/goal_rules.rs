@@ -16,9 +16,8 @@ use crate::suggest::nearest_help;
 
 /// Windows longer than this get `long-horizon`.
 const LONG_HORIZON_DAYS: i64 = 366;
-/// Windows longer than this (100 years) are a `goal-shape` error: judged day by day, 8,000 years
-/// took 14 s and 1.7 GB.
-const MAX_WINDOW_DAYS: i64 = 36_525;
+/// Windows longer than this (100 years) are a `goal-shape` error.
+use crate::spec::time::MAX_WINDOW_DAYS;
 
 pub(super) fn check(ctx: &mut Context, index: usize, goal: &Goal) {
     shape(ctx, index, goal);
