@@ -16,7 +16,7 @@ use crate::report::build::{Inputs, build};
 use crate::report::render::Renders;
 use crate::report::{Document, annotations, markdown, since};
 use crate::resolve::{Plan, Request};
-use crate::spec::{self, ParsedFile};
+use crate::spec::ParsedFile;
 use crate::timings::mark;
 
 /// Runs the command. In GitHub Actions (`GITHUB_ACTIONS=true`) it also appends the Markdown
@@ -62,24 +62,7 @@ fn report_cannot_run(args: &CheckArgs, runner: Option<&Runner>, cannot: &CannotR
 fn check(args: &CheckArgs, runner: Option<&Runner>) -> Result<Exit, CannotRun> {
     mark("start");
     let request = Request::new(args)?;
-    let file = args.file.display().to_string();
-    let parsed = spec::load(&args.file).map_err(|f| {
-        let cannot = CannotRun::located(f.diagnostics, &file, f.source.map(|s| s.text));
-        let errors = cannot.errors();
-        cannot.headline(format!(
-            "check could not run: {}",
-            super::plural(errors, "error")
-        ))
-    })?;
-    let linted = lint::lint(&parsed, &request.overrides);
-    if linted.has_errors() {
-        return Err(CannotRun::located(
-            linted.diagnostics,
-            &file,
-            Some(parsed.source.text.clone()),
-        )
-        .headline("check could not run: the goal file has errors (see `goalpost validate`)"));
-    }
+    let (parsed, linted) = super::read_and_lint("check", &args.file, &request.overrides)?;
     let plan = Plan::new(request, &parsed.model)?;
     mark("read and lint the goal file");
     let mut needs = eval::needs(&parsed, &linted.catalog);

@@ -10,7 +10,7 @@ use crate::failure::CannotRun;
 use crate::history::{Timeline, render};
 use crate::lint::{self, Levels};
 use crate::resolve::history::{self as plan, HistoryPlan};
-use crate::spec::{self, ParsedFile};
+use crate::spec::ParsedFile;
 use crate::timings::mark;
 
 /// Runs the command.
@@ -25,24 +25,7 @@ pub fn run(args: &HistoryArgs) -> Exit {
 fn history(args: &HistoryArgs) -> Result<Exit, CannotRun> {
     mark("start");
     let overrides = plan::overrides(args)?;
-    let file = args.file.display().to_string();
-    let parsed = spec::load(&args.file).map_err(|f| {
-        let cannot = CannotRun::located(f.diagnostics, &file, f.source.map(|s| s.text));
-        let errors = cannot.errors();
-        cannot.headline(format!(
-            "history could not run: {}",
-            super::plural(errors, "error")
-        ))
-    })?;
-    let linted = lint::lint(&parsed, &overrides);
-    if linted.has_errors() {
-        return Err(CannotRun::located(
-            linted.diagnostics,
-            &file,
-            Some(parsed.source.text.clone()),
-        )
-        .headline("history could not run: the goal file has errors (see `goalpost validate`)"));
-    }
+    let (parsed, linted) = super::read_and_lint("history", &args.file, &overrides)?;
     let plan = HistoryPlan::new(args, overrides, &parsed.model)?;
     mark("read and lint the goal file");
     let needs = eval::needs(&parsed, &linted.catalog);

@@ -33,6 +33,36 @@ pub(crate) fn write_atomically(path: &Path, text: &str, replace: bool) -> Result
     write_files(&[(path, text)], &[], replace)
 }
 
+/// The goal file read and linted for `command` (`check`, `history`): a file that does not
+/// parse, or has an error-level finding, stops the command with its diagnostics.
+pub(crate) fn read_and_lint(
+    command: &str,
+    path: &Path,
+    overrides: &crate::lint::LevelOverrides,
+) -> Result<(crate::spec::ParsedFile, crate::lint::Linted), CannotRun> {
+    let file = path.display().to_string();
+    let parsed = crate::spec::load(path).map_err(|f| {
+        let cannot = CannotRun::located(f.diagnostics, &file, f.source.map(|s| s.text));
+        let errors = cannot.errors();
+        cannot.headline(format!(
+            "{command} could not run: {}",
+            plural(errors, "error")
+        ))
+    })?;
+    let linted = crate::lint::lint(&parsed, overrides);
+    if linted.has_errors() {
+        return Err(CannotRun::located(
+            linted.diagnostics,
+            &file,
+            Some(parsed.source.text.clone()),
+        )
+        .headline(format!(
+            "{command} could not run: the goal file has errors (see `goalpost validate`)"
+        )));
+    }
+    Ok((parsed, linted))
+}
+
 /// `COMMAND could not run: N data errors`, with each error located in its export or in the
 /// goal file's source declaration.
 pub(crate) fn data_failure(
