@@ -30,8 +30,9 @@ pub struct OpenedCsv {
     pub body: Option<std::sync::Arc<[u8]>>,
     /// Source-level notes on how the file was read (an encoding that was guessed).
     pub notes: Vec<String>,
-    /// `# Start date: 20250101` in the block's comment lines (GA4), for `Nth day` offsets.
-    pub start_date: Option<jiff::civil::Date>,
+    /// `# Start date:` and `# End date:` in the block's comment lines (GA4): what `Nth day`
+    /// offsets count from, and the range a table without dates covers as a whole.
+    pub range: BlockRange,
     /// When no line looked like the header and another one likely is: its 1-based line and the
     /// `skip_rows:` that would read it.
     pub likely_header: Option<(u64, usize)>,
@@ -153,18 +154,13 @@ pub fn open(
     let data_start = lines.get(block.header_end).map_or(head.len(), |l| l.start);
     let data_end = lines.get(block.end).map_or(head.len(), |l| l.start);
     let title = block.title(&head, &lines, delimiter);
-    let start_date = (block.start..block.header).find_map(|i| {
-        let text = String::from_utf8_lossy(line_text(&head, lines[i]));
-        let rest = text
-            .trim()
-            .strip_prefix('#')?
-            .trim()
-            .strip_prefix("Start date:")?;
-        let d = rest.trim();
-        (d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]).parse().ok())
-            .flatten()
-    });
+    let dated = |label: &str| {
+        (block.start..block.header).find_map(|i| comment_date(line_text(&head, lines[i]), label))
+    };
+    let range = BlockRange {
+        start: dated("Start date:"),
+        end: dated("End date:"),
+    };
     let (input, body): (Box<dyn BufRead + Send>, _) = if whole {
         let body: std::sync::Arc<[u8]> = head[data_start..data_end].into();
         (Box::new(Cursor::new(body.clone())), Some(body))
@@ -180,9 +176,28 @@ pub fn open(
         title,
         body,
         notes,
-        start_date,
+        range,
         likely_header: block.likely.map(|i| (i as u64 + 1, i - first)),
     })
+}
+
+/// The dates a GA4 block's `#` comment lines give its table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BlockRange {
+    /// `# Start date: 20250101`.
+    pub start: Option<jiff::civil::Date>,
+    /// `# End date: 20251231`.
+    pub end: Option<jiff::civil::Date>,
+}
+
+/// The date of a `# <label> 20250101` comment line (GA4 writes `YYYYMMDD`).
+fn comment_date(line: &[u8], label: &str) -> Option<jiff::civil::Date> {
+    let text = String::from_utf8_lossy(line);
+    let rest = text.trim().strip_prefix('#')?.trim().strip_prefix(label)?;
+    let d = rest.trim();
+    (d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..]).parse().ok())
+        .flatten()
 }
 
 /// Whether the header line is an Excel-wrapped record: the whole line one quoted field (outer
@@ -487,9 +502,13 @@ fn find_blocks(
             (i < end).then_some(i)
         });
         // A later block is one only when its header is found (it holds a date column, or mostly
-        // known headers): otherwise its lines are rows of the block before (a row with one
-        // filled cell, or a `#` note, after a blank line), never dropped.
-        let block_like = k == 0 || found;
+        // known headers) or its comment lines give it a GA4 `# Start date:`: otherwise its lines
+        // are rows of the block before (a row with one filled cell, or a `#` note, after a blank
+        // line), never dropped.
+        let ga4_block = header.is_some_and(|h| {
+            (start..h).any(|i| comment_date(line_text(buf, lines[i]), "Start date:").is_some())
+        });
+        let block_like = k == 0 || found || ga4_block;
         if !block_like || header.is_none() {
             if k > 0
                 && let Some(last) = blocks.last_mut()

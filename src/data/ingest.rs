@@ -192,6 +192,8 @@ pub struct Ingest<'a> {
     next_key: u32,
     /// Year-less dates: the year and month-day of the last row.
     yearless: Option<(i16, (i8, i8))>,
+    /// A table without dates: the day every row goes on (its range's last).
+    whole_day: Option<Day>,
 }
 
 impl<'a> Ingest<'a> {
@@ -243,6 +245,7 @@ impl<'a> Ingest<'a> {
             new_keys: Vec::new(),
             next_key: 0,
             yearless: None,
+            whole_day: layout.whole.map(|(_, last)| day_number(last)),
         }
     }
 
@@ -333,11 +336,16 @@ impl<'a> Ingest<'a> {
             batch.counts.totals += 1;
             return Ok(());
         }
-        if date_raw.trim_ascii().is_empty() {
-            self.undated(batch, record, line);
-            return Ok(());
-        }
-        let day = self.day(record, line)?;
+        let day = match self.whole_day {
+            // A table without dates: its rows go on the range's last day, and the source
+            // records the range so that only a window equal to it reads them.
+            Some(day) => day,
+            None if date_raw.trim_ascii().is_empty() => {
+                self.undated(batch, record, line);
+                return Ok(());
+            }
+            None => self.day(record, line)?,
+        };
         let start = batch.values.len();
         batch.values.extend_from_slice(&self.missing);
         if let Some((metric_col, value_col)) = self.layout.long {

@@ -3,6 +3,7 @@
 //! against it ([`FileLayout`]), which `ingest.rs` then reads rows by.
 
 use super::cells::{DateFormat, NumberFormat};
+use super::csv_reader::BlockRange;
 use super::error::DataError;
 use crate::catalog::{Catalog, DurationUnit, canonical_platform};
 use crate::spec::model::{Layout as LayoutKind, Source, Totals};
@@ -101,6 +102,9 @@ pub struct FileLayout {
     pub(super) yearless_anchor: Option<usize>,
     /// The date column holds offsets from a start date (GA4's `Nth day`, `Nth week`).
     pub(super) offset: Option<Offset>,
+    /// A table without dates (GA4's channel table): every row covers this range, first and
+    /// last day, as a whole. `date` is then no column.
+    pub(super) whole: Option<(jiff::civil::Date, jiff::civil::Date)>,
     /// Metrics that several differently named columns would be read into and added up without
     /// the user asking, with those columns: an error once a goal needs the metric.
     duplicates: Vec<(String, Vec<usize>)>,
@@ -146,6 +150,9 @@ impl FileLayout {
     }
 }
 
+/// The `date` of a layout without a date column: past every cell, so no column is taken for it.
+const NO_COLUMN: usize = usize::MAX;
+
 /// Resolves an export's headers; an error names the missing column and the headers it has.
 pub fn resolve(
     plan: &SourcePlan,
@@ -153,8 +160,9 @@ pub fn resolve(
     catalog: &Catalog,
     dims: &[String],
     display: &str,
-    start_date: Option<jiff::civil::Date>,
+    range: BlockRange,
 ) -> Result<FileLayout, DataError> {
+    let start_date = range.start;
     let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let find = |name: &str| normalized.iter().position(|h| *h == normalize(name));
     // GA4's `Nth day` / `Nth week`: offsets from the block's `# Start date:`, when the file
@@ -192,15 +200,18 @@ pub fn resolve(
         Some(name) => find(name).ok_or_else(|| missing("the date column", name, "date_column"))?,
         None if offsets.is_some() => offsets.map_or(0, |(c, _)| c),
         None if start_date.is_some() && !plan.date_headers.iter().any(|h| find(h).is_some()) => {
-            return Err(DataError::at(
-                display,
-                None,
-                format!(
-                    "this table of {display} has no date column: its rows are totals for the whole range of its `# Start date:` … `# End date:`"
-                ),
-            )
-            .help("goalpost places values on days, so such a table cannot answer a goal; export the report with the Date dimension (or pick a table with `Nth day`/`Nth week` using `block:`)")
-            .declared_at(pointer.clone()));
+            if range.end.is_none() {
+                return Err(DataError::at(
+                    display,
+                    None,
+                    format!(
+                        "this table of {display} has no date column and no `# End date:`: its rows are totals for a range that does not say where it ends"
+                    ),
+                )
+                .help("goalpost places values on days, so such a table cannot answer a goal; export the report with the Date dimension (or pick a table with `Nth day`/`Nth week` using `block:`)")
+                .declared_at(pointer.clone()));
+            }
+            NO_COLUMN
         }
         None => plan
             .date_headers
@@ -312,6 +323,7 @@ pub fn resolve(
         year_start: None,
         yearless_anchor: None,
         offset: offsets.map(|(_, o)| o),
+        whole: range.start.zip(range.end).filter(|_| date == NO_COLUMN),
         duplicates,
         twins,
     })

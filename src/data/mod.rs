@@ -139,6 +139,10 @@ pub struct LoadedSource {
     pub notes: Vec<String>,
     /// For a query source, what the database ran and returned.
     pub sql: Option<SqlInfo>,
+    /// A table without dates (GA4's channel table): the range, first and last day, that every
+    /// value covers as a whole. The values lie on the last day; only a window equal to the
+    /// range may read them (eval says so to any other).
+    pub span: Option<(Day, Day)>,
 }
 
 impl LoadedSource {
@@ -453,9 +457,9 @@ fn load_source(
         let mut hasher = hashing::Hashing::open(path, &display)?;
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
         let file = open(path, &display, plan, catalog, bytes, &mut hasher)?;
-        let start_date = match &file {
-            Opened::Csv(csv) => csv.start_date,
-            Opened::Json(_) => None,
+        let range = match &file {
+            Opened::Csv(csv) => csv.range,
+            Opened::Json(_) => csv_reader::BlockRange::default(),
         };
         let mut layout = layout::resolve(
             plan,
@@ -463,7 +467,7 @@ fn load_source(
             catalog,
             &needs.dims,
             &display,
-            start_date,
+            range,
         )
         .map_err(|mut e| {
             if let Opened::Csv(csv) = &file
@@ -508,6 +512,13 @@ fn load_source(
             notes.extend(csv.notes.iter().cloned());
         }
         opened.push((display, hasher, file, layout, bytes));
+    }
+    let span = whole_span(
+        plan.id,
+        opened.iter().map(|(d, _, _, l, _)| (d.as_str(), l)),
+    )?;
+    if let Some((first, last)) = span {
+        table.see_days(first, last);
     }
     let mut provides: Vec<String> = Vec::new();
     for (_, _, _, layout, _) in &opened {
@@ -571,7 +582,45 @@ fn load_source(
         first_undated,
         notes,
         sql: None,
+        span,
     })
+}
+
+/// The range a source's tables without dates cover as a whole: every file of the source must be
+/// such a table, over the same range (a range total cannot be added to daily rows, nor to a
+/// total over other days).
+fn whole_span<'l>(
+    id: &str,
+    files: impl Iterator<Item = (&'l str, &'l FileLayout)>,
+) -> Result<Option<(Day, Day)>, DataError> {
+    let mut span: Option<(&str, Option<(Day, Day)>)> = None;
+    for (display, layout) in files {
+        let this = layout.whole.map(|(a, b)| (day_number(a), day_number(b)));
+        match span {
+            None => span = Some((display, this)),
+            Some((first, seen)) if seen != this => {
+                let covers = |s: Option<(Day, Day)>| match s {
+                    Some((a, b)) => {
+                        format!("totals for {} … {} as a whole", day_date(a), day_date(b))
+                    }
+                    None => "dated rows".to_string(),
+                };
+                return Err(DataError::at(
+                    display,
+                    None,
+                    format!(
+                        "source `{id}`: {display} holds {}, and {first} holds {}",
+                        covers(this),
+                        covers(seen)
+                    ),
+                )
+                .help("a table without dates can only stand alone: give it a source of its own")
+                .declared_at(format!("/sources/{id}")));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(span.and_then(|(_, s)| s))
 }
 
 /// A long layout provides the metrics that actually occur in its metric column.

@@ -250,9 +250,17 @@ impl<'d> SeriesSet<'d> {
     }
 
     /// Oldest and newest row date, before filters, of the sources with a column for `metric`
-    /// (docs/evaluation.md, "Windows"): those where the set has series, or every one when it has
-    /// series in none.
+    /// (docs/evaluation.md, "Windows"): those of [`SeriesSet::sources`].
     pub fn data_range(&self, metric: &str) -> Option<(Day, Day)> {
+        self.sources(metric)
+            .into_iter()
+            .filter_map(|s| s.table.day_range)
+            .reduce(|(a1, b1), (a2, b2)| (a1.min(a2), b1.max(b2)))
+    }
+
+    /// The sources `metric` is read from for this set: those with a column for it where the
+    /// set has series, or every one with a column when it has series in none.
+    pub fn sources(&self, metric: &str) -> Vec<&'d LoadedSource> {
         let providing: Vec<(usize, &LoadedSource)> = self
             .data
             .sources
@@ -260,18 +268,15 @@ impl<'d> SeriesSet<'d> {
             .enumerate()
             .filter(|(_, s)| s.provides(metric))
             .collect();
-        let relevant: Vec<(usize, &LoadedSource)> = providing
+        let relevant: Vec<&LoadedSource> = providing
             .iter()
-            .copied()
             .filter(|(i, _)| !self.matched(*i).is_empty())
+            .map(|(_, s)| *s)
             .collect();
-        let pick = if relevant.is_empty() {
-            providing
+        if relevant.is_empty() {
+            providing.into_iter().map(|(_, s)| s).collect()
         } else {
             relevant
-        };
-        pick.iter()
-            .filter_map(|(_, s)| s.table.day_range)
-            .reduce(|(a1, b1), (a2, b2)| (a1.min(a2), b1.max(b2)))
+        }
     }
 }

@@ -6,6 +6,7 @@ mod days;
 pub mod judge;
 pub mod pace;
 pub mod reason;
+mod span;
 pub mod values;
 mod verdict;
 
@@ -360,6 +361,16 @@ impl<'e> Evaluator<'e> {
             ));
             return outcome;
         }
+        let sources = values.sources(&metric.id);
+        if let Some(why) = span::refusal(goal, &sources, (start, end), as_of) {
+            let mut outcome = empty_outcome(Status::NoData);
+            outcome.data_end = data_end;
+            outcome.band = goal.target.as_ref().and_then(|t| band(t, None));
+            outcome.reason = Some(why);
+            return outcome;
+        }
+        // A range total lies on its last day: a day-by-day series of it would be a spike.
+        let with_daily = with_daily && !span::any(&sources);
         let baseline = self.baseline(goal, range, &value);
         let base_value = baseline.and_then(|b| b.value);
         let band = goal.target.as_ref().and_then(|t| band(t, base_value));

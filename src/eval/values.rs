@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use crate::catalog::{Aggregate, Catalog, Metric};
 use crate::data::{
-    Compensated, DataSet, Day, DaySums, EachSeries, SeriesSet, SeriesValues, day_count,
+    Compensated, DataSet, Day, DaySums, EachSeries, LoadedSource, SeriesSet, SeriesValues,
+    day_count,
 };
 // Where `eval` has always found them; they live in `data`.
 use crate::data::{Rollups, Selection};
@@ -170,6 +171,36 @@ impl<'a> Values<'a> {
             .collect::<Option<Vec<_>>>()?
             .into_iter()
             .reduce(|(a1, b1), (a2, b2)| (a1.max(a2), b1.min(b2)))
+    }
+}
+
+impl<'a> Values<'a> {
+    /// The sources the metric is read from for this selection ([`SeriesSet::sources`]); for a
+    /// formula, its inputs' sources, each once, in source order.
+    pub fn sources(&self, metric: &str) -> Vec<&'a LoadedSource> {
+        let mut out: Vec<&LoadedSource> = Vec::new();
+        self.sources_depth(metric, 0, &mut out);
+        out.sort_by_key(|s| self.data.sources.iter().position(|d| std::ptr::eq(d, *s)));
+        out
+    }
+
+    fn sources_depth(&self, metric: &str, depth: usize, out: &mut Vec<&'a LoadedSource>) {
+        if self.provided(metric) {
+            for source in self.set.sources(metric) {
+                if !out.iter().any(|s| std::ptr::eq(*s, source)) {
+                    out.push(source);
+                }
+            }
+            return;
+        }
+        let Some(expr) = self.catalog.get(metric).and_then(|m| m.expr.as_ref()) else {
+            return;
+        };
+        if depth <= 64 {
+            for input in expr.inputs() {
+                self.sources_depth(input, depth + 1, out);
+            }
+        }
     }
 }
 

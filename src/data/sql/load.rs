@@ -9,6 +9,7 @@ use postgres::{IsolationLevel, Row};
 use super::connect::{Connections, Said, describe};
 use super::query::{self, Shape};
 use crate::catalog::Catalog;
+use crate::data::csv_reader::BlockRange;
 use crate::data::layout::{self, Field, FileLayout, SourcePlan, platform_id};
 use crate::data::table::{Day, Table, day_date};
 use crate::data::{DataError, LoadedSource, Needs, SqlInfo};
@@ -59,7 +60,14 @@ pub fn load(
         .iter()
         .map(|c| c.name().to_string())
         .collect();
-    let layout = layout::resolve(plan, &headers, catalog, &needs.dims, &display, None)?;
+    let layout = layout::resolve(
+        plan,
+        &headers,
+        catalog,
+        &needs.dims,
+        &display,
+        BlockRange::default(),
+    )?;
     let provides = provides(plan, &layout);
     let mut table = Table::new(Vec::new(), needs.dims.clone());
     table.metrics = provides
@@ -121,6 +129,7 @@ pub fn load(
         first_undated: None,
         notes: Vec::new(),
         sql: Some(info),
+        span: None,
     })
 }
 
