@@ -143,6 +143,8 @@ pub struct LoadedSource {
     /// value covers as a whole. The values lie on the last day; only a window equal to the
     /// range may read them (eval says so to any other).
     pub span: Option<(Day, Day)>,
+    /// `settles:` in days: the source's newest days within it are provisional.
+    pub settles: Option<u32>,
 }
 
 impl LoadedSource {
@@ -583,6 +585,7 @@ fn load_source(
         notes,
         sql: None,
         span,
+        settles: source.settles.map(|d| d.0),
     })
 }
 

@@ -6,6 +6,7 @@ mod days;
 pub mod judge;
 pub mod pace;
 pub mod reason;
+pub mod settle;
 mod span;
 pub mod values;
 mod verdict;
@@ -88,6 +89,9 @@ pub struct Outcome {
     /// Why `pace: seasonal` or `weekday` fell back to the linear share (the `pace-fallback`
     /// warning), for the judged window or the first bucket that fell back.
     pub pace_fallback: Option<String>,
+    /// The provisional days of the goal's sources (`settles:`): counted in the actual, not in
+    /// the status or the pace.
+    pub provisional: Option<settle::Provisional>,
 }
 
 /// What the goals need from the data: each goal's metric and its formula inputs, transitively,
@@ -383,6 +387,25 @@ impl<'e> Evaluator<'e> {
             data_end,
             ..empty_outcome(Status::NoData)
         };
+        // Late data: the status and the pace see the settled days only, as if judged on the last
+        // settled day; the actual counts the provisional days too (set once judged, below).
+        let provisional = settle::Provisional::of(&sources, data_end, as_of);
+        let (full_as_of, full_end) = (as_of, data_end);
+        let (as_of, data_end) = match &provisional {
+            Some(p) => (as_of.min(p.settled_end()), Some(p.settled_end())),
+            None => (as_of, data_end),
+        };
+        if let Some(p) = provisional
+            .as_ref()
+            .filter(|_| as_of < start && start <= full_as_of)
+        {
+            outcome.reason = Some(format!(
+                "every day of data in the window is provisional: {}",
+                p.note()
+            ));
+            return outcome;
+        }
+        outcome.provisional = provisional;
         let baseline_missing = baseline.is_some_and(|b| b.value.is_none());
         let Some(band) = band.filter(|_| !baseline_missing) else {
             outcome.judgement.status = if as_of < start {
@@ -447,6 +470,8 @@ impl<'e> Evaluator<'e> {
             as_of,
             data_end,
         };
+        // The window, or the bucket whose judgement is the goal's.
+        let mut judged_span = (start, end);
         match goal.every {
             Some(every) => {
                 let all = buckets::buckets(start, end, every)
@@ -481,6 +506,9 @@ impl<'e> Evaluator<'e> {
                 let mut judgement = all
                     .get(current)
                     .map_or(Judgement::bare(Status::Pending), |b| b.2);
+                if let Some((a, b, _)) = all.get(current) {
+                    judged_span = (*a, *b);
+                }
                 let closed = all.iter().filter(|(_, b, _)| *b < as_of);
                 if goal.pass == Some(Pass::All)
                     && closed.clone().any(|(_, _, j)| j.status == Status::Missed)
@@ -525,6 +553,16 @@ impl<'e> Evaluator<'e> {
                 if let Some(o) = outcome.judgement.observed_end.filter(|_| with_daily) {
                     outcome.daily = daily(values, &metric.id, start, o);
                 }
+            }
+        }
+        if outcome.provisional.is_some() {
+            // The judged window or bucket's actual, over its provisional days too.
+            let (from, to) = judged_span;
+            let through = to.min(full_as_of).min(full_end.unwrap_or(from - 1));
+            if through >= from
+                && let Some(v) = value(from, through)
+            {
+                outcome.judgement.actual = Some(v);
             }
         }
         outcome.sample = self.sample(metric, values, &outcome);
@@ -650,6 +688,7 @@ fn empty_outcome(status: Status) -> Outcome {
         waiting: None,
         judged: false,
         pace_fallback: None,
+        provisional: None,
     }
 }
 

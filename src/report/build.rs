@@ -152,6 +152,14 @@ fn goal_report(inputs: &Inputs, index: usize, goal: &Goal, currency: &str) -> Go
         status: Status::NoData,
         reason: outcome.and_then(|o| o.reason.clone()),
         judged_on: outcome.and_then(|o| judged_on(goal, o)),
+        provisional: outcome
+            .and_then(|o| o.provisional.as_ref())
+            .map(|p| ProvisionalReport {
+                from: day_date(p.first).to_string(),
+                to: day_date(p.last).to_string(),
+                settled_through: day_date(p.settled_end()).to_string(),
+                sources: p.sources.iter().map(|(id, _)| id.clone()).collect(),
+            }),
         failing: false,
         data_end: date(outcome.and_then(|o| o.data_end)),
         warnings: Vec::new(),
@@ -220,8 +228,21 @@ fn window_report(goal: &Goal, o: &Outcome) -> WindowReport {
     }
 }
 
-/// For a recurring goal judged on its last complete bucket, what the report says about it.
+/// How the status was judged when it is not simply on the data as of the as-of date: on the
+/// last complete bucket (the current one waits for data), and on the settled days only.
 fn judged_on(goal: &Goal, outcome: &Outcome) -> Option<String> {
+    let notes: Vec<String> = [
+        waiting_note(goal, outcome),
+        outcome.provisional.as_ref().map(|p| p.note()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!notes.is_empty()).then(|| notes.join("; "))
+}
+
+/// For a recurring goal judged on its last complete bucket, what the report says about it.
+fn waiting_note(goal: &Goal, outcome: &Outcome) -> Option<String> {
     let (a, b) = outcome.waiting?;
     let every = goal.every.map_or("bucket", |e| match e {
         crate::spec::model::Every::Day => "day",

@@ -149,6 +149,10 @@ pub struct GoalReport {
     /// bucket; this says so ("this week … is waiting for data; judged on the last complete
     /// week …: achieved").
     pub judged_on: Option<String>,
+    /// Late data (`settles:` on a source): the provisional days the goal reads. They count in
+    /// `actual`; the status, `projected`, `expected` and `progress` use the settled days only,
+    /// and `judged_on` says so.
+    pub provisional: Option<ProvisionalReport>,
     /// Whether this goal makes `check` fail (a `fail_on` status and severity `error`).
     pub failing: bool,
     /// The newest data date of the goal's sources (L), before filters.
@@ -224,6 +228,20 @@ pub struct WindowReport {
     pub every: Option<Every>,
     /// Recurring goals: how buckets are judged.
     pub pass: Option<Pass>,
+}
+
+/// The provisional days of a goal's sources.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProvisionalReport {
+    /// The first provisional day.
+    pub from: String,
+    /// The last (the newest data day, or the as-of date when earlier).
+    pub to: String,
+    /// The last settled day: what the status is judged as of.
+    pub settled_through: String,
+    /// The sources whose `settles:` makes these days provisional.
+    pub sources: Vec<String>,
 }
 
 /// A baseline and where its value came from.

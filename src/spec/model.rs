@@ -218,6 +218,11 @@ pub struct Source {
     /// Which sheet of a workbook to read (default: the first).
     #[serde(default)]
     pub sheet: Option<String>,
+    /// How long the platform keeps revising a day's numbers (`3d`: GA4; Meta's look-back): the
+    /// source's newest days within it are provisional. They count in the actual; the status
+    /// and the pace use the settled days only (docs/evaluation.md, "Late data").
+    #[serde(default)]
+    pub settles: Option<Days>,
 }
 
 /// Data file formats.

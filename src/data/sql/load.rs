@@ -130,6 +130,7 @@ pub fn load(
         notes: Vec::new(),
         sql: Some(info),
         span: None,
+        settles: plan.source.settles.map(|d| d.0),
     })
 }
 
