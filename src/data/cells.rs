@@ -16,6 +16,8 @@ use crate::catalog::DurationUnit;
 pub struct NumberFormat {
     /// `b'.'` or `b','`.
     pub decimal: u8,
+    /// `abbreviated: true`: `1.2K`, `3.4M`, `1B` are read as thousands, millions, billions.
+    pub abbreviated: bool,
 }
 
 impl NumberFormat {
@@ -73,6 +75,23 @@ pub fn parse_number(
     if text.contains(':') {
         return parse_duration(text, duration).map(Some);
     }
+    if let Some((number, exponent)) = abbreviation(text) {
+        if !format.abbreviated {
+            return Err(CellError {
+                message: "is an abbreviated number".into(),
+                help: Some("add `abbreviated: true` to the source to read `K`, `M` and `B` as thousands, millions and billions (lossy: `1.2K` stands for anything from 1,150 to 1,249)".into()),
+            });
+        }
+        let value =
+            parse_number(number, format, None)?.ok_or_else(|| CellError::new("not a number"))?;
+        // Shifted in decimal, so `1.2K` is exactly 1200 (`1.2 * 1000.0` is not).
+        let shifted: f64 = format!("{value:e}")
+            .split_once('e')
+            .and_then(|(m, e)| Some(format!("{m}e{}", e.parse::<i32>().ok()? + exponent)))
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| CellError::new("not a number"))?;
+        return Ok(Some(shifted));
+    }
     let (text, percent) = match text.strip_suffix('%') {
         Some(t) => (t.trim_end(), true),
         None => (text, false),
@@ -102,6 +121,24 @@ pub fn parse_number(
         value /= 100.0;
     }
     Ok(Some(value))
+}
+
+/// `1.2K` → (`1.2`, 3): a number followed by `K`, `M` or `B` (either case), as exports that
+/// abbreviate write them.
+fn abbreviation(text: &str) -> Option<(&str, i32)> {
+    let last = text.chars().last()?;
+    let exponent = match last.to_ascii_uppercase() {
+        'K' => 3,
+        'M' => 6,
+        'B' => 9,
+        _ => return None,
+    };
+    let number = text[..text.len() - 1].trim_end();
+    number
+        .bytes()
+        .last()
+        .is_some_and(|b| b.is_ascii_digit())
+        .then_some((number, exponent))
 }
 
 /// Plain `123`, `-4.5`: the common case, parsed without allocation. With a decimal comma a `.`
@@ -323,8 +360,38 @@ fn not_a_date(text: &str) -> CellError {
 mod tests {
     use super::*;
 
-    const POINT: NumberFormat = NumberFormat { decimal: b'.' };
-    const COMMA: NumberFormat = NumberFormat { decimal: b',' };
+    const POINT: NumberFormat = NumberFormat {
+        decimal: b'.',
+        abbreviated: false,
+    };
+    const COMMA: NumberFormat = NumberFormat {
+        decimal: b',',
+        abbreviated: false,
+    };
+    const SHORT: NumberFormat = NumberFormat {
+        decimal: b'.',
+        abbreviated: true,
+    };
+
+    #[test]
+    fn abbreviated_numbers_are_read_only_when_the_source_says_so() {
+        let read = |s| parse_number(s, SHORT, None).unwrap().unwrap();
+        assert_eq!(read("1.2K"), 1200.0);
+        assert_eq!(read("3.4M"), 3_400_000.0);
+        assert_eq!(read("1B"), 1e9);
+        assert_eq!(read("15k"), 15_000.0);
+        assert_eq!(read("-2.5K"), -2500.0);
+        assert_eq!(read("987"), 987.0);
+        let comma = NumberFormat {
+            decimal: b',',
+            abbreviated: true,
+        };
+        assert_eq!(parse_number("1,5K", comma, None).unwrap(), Some(1500.0));
+        let e = parse_number("1.2K", POINT, None).unwrap_err();
+        assert!(e.help.unwrap().contains("abbreviated: true"));
+        assert!(parse_number("K", SHORT, None).is_err());
+        assert!(parse_number("OK", SHORT, None).is_err());
+    }
 
     fn n(s: &str, f: NumberFormat) -> Option<f64> {
         parse_number(s, f, None).unwrap()

@@ -415,6 +415,7 @@ fn plan<'a>(
             } else {
                 b'.'
             },
+            abbreviated: source.abbreviated == Some(true),
         },
         dates: DateFormat {
             strftime,

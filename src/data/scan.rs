@@ -270,7 +270,10 @@ mod tests {
 
     #[test]
     fn plain_decimals_match_the_general_parser_bit_for_bit() {
-        let f = NumberFormat { decimal: b'.' };
+        let f = NumberFormat {
+            decimal: b'.',
+            abbreviated: false,
+        };
         for text in [
             "0",
             "7",

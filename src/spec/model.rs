@@ -223,6 +223,10 @@ pub struct Source {
     /// and the pace use the settled days only (docs/evaluation.md, "Late data").
     #[serde(default)]
     pub settles: Option<Days>,
+    /// Read numbers the export abbreviates (`1.2K`, `3.4M`, `1B`) as thousands, millions and
+    /// billions. Off by default: an abbreviation is rounded, so the total is approximate.
+    #[serde(default)]
+    pub abbreviated: Option<bool>,
 }
 
 /// Data file formats.
