@@ -374,6 +374,7 @@ mod tests {
     };
 
     #[test]
+    #[allow(clippy::float_cmp, reason = "shifted in decimal, the values are exact")]
     fn abbreviated_numbers_are_read_only_when_the_source_says_so() {
         let read = |s| parse_number(s, SHORT, None).unwrap().unwrap();
         assert_eq!(read("1.2K"), 1200.0);
