@@ -657,7 +657,7 @@ pub fn parse_chunk(
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map_or(0, csv::Position::line);
+                let line = record.position().map_or(0, |p| record_line(chunk, p));
                 if !ingest.row(batch, &record, line) {
                     break;
                 }
@@ -683,6 +683,14 @@ pub fn parse_chunk(
     }
     ingest.finish(batch);
     memchr::memchr_iter(b'\n', chunk).count() as u64
+}
+
+/// The line a record starts on. The CSV reader ends a record at the `\r` of a `\r\n` and
+/// counts the `\n` only when it reads on, so the next record's position still has the line
+/// before: a record that starts at that `\n` is on the line after.
+fn record_line(chunk: &[u8], position: &csv::Position) -> u64 {
+    let at = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+    position.line() + u64::from(chunk.get(at) == Some(&b'\n'))
 }
 
 fn csv_error(e: &csv::Error, display: &str) -> DataError {
