@@ -708,11 +708,17 @@ struct OwnServer {
 
 impl OwnServer {
     fn start() -> OwnServer {
+        OwnServer::start_with(&[])
+    }
+
+    /// A server started with more options of `.ci/pg.sh start` (`--no-tls`).
+    fn start_with(options: &[&str]) -> OwnServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = Command::new("bash")
             .arg(".ci/pg.sh")
             .arg("start")
             .arg(dir.path().join("pg"))
+            .args(options)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
             .expect("run .ci/pg.sh");
@@ -813,4 +819,241 @@ fn the_worked_example_of_the_docs_runs() {
     assert_eq!(source["sql"]["query_rows"], 6, "{source}");
     assert_eq!(source["sql"]["from"], "2027-01-01", "{source}");
     assert_eq!(source["sql"]["to"], "2027-03-31", "{source}");
+}
+
+/// The CA certificate that signed the test server's certificate (`.ci/pg.sh` puts it beside
+/// the server's: `SHOW ssl_cert_file`), or `None` (after saying so) for a server without TLS
+/// outside CI.
+fn tls_root(db: &mut Client) -> Option<std::path::PathBuf> {
+    let on: String = db.query_one("SHOW ssl", &[]).expect("SHOW ssl").get(0);
+    let cert: String = db
+        .query_one("SHOW ssl_cert_file", &[])
+        .expect("SHOW ssl_cert_file")
+        .get(0);
+    let root = Path::new(&cert).with_file_name("ca.crt");
+    if on == "on" && root.is_file() {
+        return Some(root);
+    }
+    let why =
+        "the test server has no TLS with a CA beside its certificate (start it with .ci/pg.sh)";
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(!ci, "CI=true but {why}");
+    eprintln!("\n!!! sql TLS: SKIPPED, {why}\n");
+    None
+}
+
+/// `url` with `params` added to its query string, and its host replaced by `host` if given.
+fn url_with(url: &str, host: Option<&str>, params: &str) -> String {
+    let url = match host {
+        Some(h) => url.replacen("@127.0.0.1:", &format!("@{h}:"), 1),
+        None => url.to_string(),
+    };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{params}")
+}
+
+/// A goal file whose query returns its rows only over an encrypted connection: the value
+/// says whether goalpost's session used TLS.
+fn tls_only_goals(schema: &str) -> String {
+    small_goals(schema, "", "").replace(
+        &format!("select * from {schema}.posts"),
+        &format!(
+            "select * from {schema}.posts where (select ssl from pg_stat_ssl where pid = pg_backend_pid())"
+        ),
+    )
+}
+
+#[test]
+fn tls_require_verify_ca_and_verify_full_connect_and_give_the_same_values() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "tls");
+    let Some(root) = tls_root(&mut db) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = write_goals(dir.path(), &small_goals("tls", "", ""));
+    let check = |file: &str, url: &str| {
+        run(with_db(url).env("HOME", dir.path()).args([
+            "check",
+            file,
+            "--as-of",
+            "2027-03-31",
+            "-f",
+            "json",
+        ]))
+    };
+    let out = check(&plain, &url_with(&url, None, "sslmode=disable"));
+    assert_exit(&out, 0);
+    let expected = json(&out);
+    assert_eq!(actual(&expected), 157.0);
+    let encrypted = write_goals(dir.path(), &tls_only_goals("tls"));
+    let root = format!("sslrootcert={}", root.display());
+    for (host, params) in [
+        (None, "sslmode=require".to_string()),
+        // libpq's default, `prefer`, takes TLS when the server offers it.
+        (None, String::new()),
+        (None, format!("sslmode=require&{root}")),
+        (None, format!("sslmode=verify-ca&{root}")),
+        (Some("localhost"), format!("sslmode=verify-full&{root}")),
+    ] {
+        let out = check(&encrypted, &url_with(&url, host, &params));
+        assert_exit(&out, 0);
+        let doc = json(&out);
+        assert_eq!(doc["goals"], expected["goals"], "{params}");
+    }
+    // Without TLS the same query returns no rows: the check above can tell.
+    let out = check(&encrypted, &url_with(&url, None, "sslmode=disable"));
+    assert!(
+        text(&out).contains("its query returned no dated rows"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// A CA certificate that signed nothing the server has.
+fn other_root(dir: &Path) -> String {
+    let cert = dir.join("other-ca.crt");
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=another CA",
+            "-keyout",
+        ])
+        .arg(dir.join("other-ca.key"))
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cert.display().to_string()
+}
+
+#[test]
+fn tls_certificate_failures_name_the_host_and_the_reason() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "tlsbad");
+    let Some(root) = tls_root(&mut db) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), &small_goals("tlsbad", "", ""));
+    let md = dir.path().join("scorecard.md");
+    let password = password_of(&url);
+    let fails = |url: &str, says: &[&str]| {
+        let out = run(with_db(url).env("HOME", dir.path()).args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-o",
+            &format!("markdown:{}", md.display()),
+        ]));
+        assert_exit(&out, 2);
+        let shown = text(&out);
+        for s in says {
+            assert!(shown.contains(s), "{s:?} not in:\n{shown}");
+        }
+        assert!(!shown.contains(&password), "{shown}");
+        assert!(shown.contains("goals.yaml:"), "{shown}");
+        assert!(!md.exists(), "no scorecard when check cannot run");
+    };
+    let other = other_root(dir.path());
+    fails(
+        &url_with(
+            &url,
+            Some("localhost"),
+            &format!("sslmode=verify-full&sslrootcert={other}"),
+        ),
+        &[
+            "cannot connect to localhost:",
+            "not signed by any of the trusted root certificates",
+            "sslrootcert=PATH",
+        ],
+    );
+    // The public roots do not hold the test CA either.
+    fails(
+        &url_with(&url, Some("localhost"), "sslrootcert=system"),
+        &[
+            "(sslmode=verify-full)",
+            "not signed by any of the trusted root",
+        ],
+    );
+    // The certificate names `localhost`, not the address.
+    fails(
+        &url_with(
+            &url,
+            None,
+            &format!("sslmode=verify-full&sslrootcert={}", root.display()),
+        ),
+        &[
+            "cannot connect to 127.0.0.1:",
+            "not for the host name in the URL",
+            "sslmode=verify-ca",
+        ],
+    );
+    // Verifying needs roots; libpq's default file is not there (HOME is the temp dir).
+    fails(
+        &url_with(&url, None, "sslmode=verify-ca"),
+        &["sslmode=verify-ca", "names none"],
+    );
+    fails(
+        &url_with(
+            &url,
+            None,
+            "sslmode=verify-full&sslrootcert=/no/such/root.crt",
+        ),
+        &["`sslrootcert=/no/such/root.crt` does not exist"],
+    );
+    // With a root file in libpq's default place, `require` checks the chain, as libpq does.
+    std::fs::create_dir(dir.path().join(".postgresql")).expect("mkdir");
+    std::fs::copy(&other, dir.path().join(".postgresql/root.crt")).expect("copy");
+    fails(
+        &url_with(&url, None, "sslmode=require"),
+        &["not signed by any of the trusted root certificates"],
+    );
+}
+
+#[test]
+fn tls_required_of_a_server_without_tls_fails_clearly() {
+    let Some(_) = server() else { return };
+    let own = OwnServer::start_with(&["--no-tls"]);
+    let _db = small_table(&own.url, "notls");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), &small_goals("notls", "", ""));
+    let check = |url: &str| {
+        run(with_db(url).env("HOME", dir.path()).args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-f",
+            "json",
+        ]))
+    };
+    let out = check(&url_with(&own.url, None, "sslmode=require"));
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("cannot connect to 127.0.0.1:"), "{shown}");
+    assert!(
+        shown.contains("the server does not accept TLS connections"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&password_of(&own.url)), "{shown}");
+    // `prefer` falls back to plain text, as libpq's does.
+    let out = check(&own.url);
+    assert_exit(&out, 0);
+    assert_eq!(actual(&json(&out)), 157.0);
 }
