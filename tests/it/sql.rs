@@ -682,21 +682,23 @@ fn a_server_that_goes_away_mid_run_is_exit_2_and_writes_nothing() {
 
 #[test]
 fn docs_show_the_sql_goalpost_generates() {
-    use goalpost::data::sql::query::{Shape, aggregate};
+    use goalpost::data::sql::query::{DayType, Shape, coverage, window_sums};
     let doc = include_str!("../../docs/sql.md");
     let user = "select date_day, platform, account_name, impressions, clicks, likes, comments, shares\nfrom analytics.social_media_reporting__rollup_report";
     let shape = Shape {
         day: "date_day".into(),
+        day_type: DayType::Date,
         keys: vec!["platform".into(), "account_name".into()],
         metrics: ["impressions", "clicks", "likes", "comments", "shares"]
             .map(String::from)
             .to_vec(),
     };
-    let sql = aggregate(user, &shape);
-    assert!(
-        doc.contains(&format!("```sql\n{sql}\n```")),
-        "docs/sql.md does not show the SQL goalpost sends now:\n{sql}"
-    );
+    for sql in [coverage(user, &shape), window_sums(user, &shape)] {
+        assert!(
+            doc.contains(&format!("```sql\n{sql}\n```")),
+            "docs/sql.md does not show the SQL goalpost sends now:\n{sql}"
+        );
+    }
 }
 
 /// A server of its own, for a test that stops it: `.ci/pg.sh` in a temporary directory, stopped
@@ -1056,4 +1058,137 @@ fn tls_required_of_a_server_without_tls_fails_clearly() {
     let out = check(&own.url);
     assert_exit(&out, 0);
     assert_eq!(actual(&json(&out)), 157.0);
+}
+
+/// How often the date index of `table` has been scanned, as the statistics say.
+fn index_scans(db: &mut Client, index: &str) -> i64 {
+    db.query_one(
+        "SELECT coalesce(sum(idx_scan), 0)::bigint FROM pg_stat_user_indexes WHERE indexrelname = $1",
+        &[&index],
+    )
+    .expect("read the statistics")
+    .get(0)
+}
+
+#[test]
+fn the_goals_days_restrict_the_scan_and_freshness_still_sees_every_row() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "pushdown");
+    // Two years, 30 rows a day, an index on the date; one row without a date, and one
+    // campaign whose rows all lie outside the goal's month.
+    db.batch_execute(
+        "CREATE TABLE pushdown.posts (date date, campaign text, impressions bigint);
+         INSERT INTO pushdown.posts
+           SELECT d::date, 'spring', 1
+           FROM generate_series(DATE '2026-01-01', DATE '2027-12-31', interval '1 day') AS d,
+                generate_series(1, 30);
+         INSERT INTO pushdown.posts VALUES (NULL, 'spring', 5), ('2026-03-01', 'autumn', 9);
+         CREATE INDEX posts_date_idx ON pushdown.posts (date);
+         ANALYZE pushdown.posts",
+    )
+    .expect("create the table");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let goals = small_goals("pushdown", "", "")
+        .replace("period: 2027-Q1", "period: 2027-02")
+        .replace("goals:\n", "goals:\n  - id: autumn\n    metric: impressions\n    period: 2027-02\n    where: {campaign: autumn}\n    target: {at_least: 1}\n    why: test\n");
+    let file = write_goals(dir.path(), &goals);
+    let before = index_scans(&mut db, "posts_date_idx");
+    let out = run(with_db(&url).env("GOALPOST_TIMINGS", "1").args([
+        "check",
+        &file,
+        "--as-of",
+        "2027-03-01",
+        "-f",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    assert_exit(&out, 0);
+    let doc = json(&out);
+    // February's rows only are summed ...
+    assert_eq!(doc["goals"][1]["id"], "reach-q1");
+    assert_eq!(doc["goals"][1]["actual"], 28.0 * 30.0, "{doc}");
+    // ... while freshness, the rows and the series are the whole query's: the data runs to
+    // the end of 2027, every row is counted, the undated one is reported, and the autumn
+    // campaign exists (no data in the month, not an unknown campaign).
+    let source = &doc["sources"][0];
+    assert_eq!(source["first_date"], "2026-01-01", "{source}");
+    assert_eq!(source["last_date"], "2027-12-31", "{source}");
+    assert_eq!(source["sql"]["query_rows"], 730 * 30 + 2, "{source}");
+    assert_eq!(source["sql"]["rows_aggregated"], 28 * 30, "{source}");
+    assert_eq!(source["undated_rows"], 1, "{source}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WHERE source.\"date\" BETWEEN"), "{stderr}");
+    // A series with no rows in the window sums to 0, as a file's does; one that did not
+    // exist would have no value and a `no_data` reason.
+    assert_eq!(doc["goals"][0]["actual"], 0.0, "{}", doc["goals"][0]);
+    // The database used the index for it: the statistics count its scans once goalpost's
+    // session has ended (a backend reports them when it exits).
+    let mut used = false;
+    for _ in 0..100 {
+        if index_scans(&mut db, "posts_date_idx") > before {
+            used = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(used, "goalpost's statement did not use the date index");
+    // And the plan of the statement says so.
+    use goalpost::data::sql::query::{DayType, Shape, window_sums};
+    let shape = Shape {
+        day: "date".into(),
+        day_type: DayType::Date,
+        keys: vec!["campaign".into()],
+        metrics: vec!["impressions".into()],
+    };
+    let (lo, hi) = (20850_i32, 20877_i32); // 2027-02-01, 2027-02-28
+    let plan: Vec<String> = db
+        .query(
+            &format!(
+                "EXPLAIN {}",
+                window_sums("select * from pushdown.posts", &shape)
+            ),
+            &[&lo, &hi],
+        )
+        .expect("explain")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("Index Scan using posts_date_idx")
+            || plan.contains("Bitmap Index Scan on posts_date_idx"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn timestamps_are_restricted_by_the_days_midnights_in_the_sources_zone() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "stamps");
+    // Around February in Amsterdam (UTC+1 in winter): the 2nd and 3rd rows are February's.
+    db.batch_execute(
+        "CREATE TABLE stamps.posts (at timestamptz, local timestamp, impressions bigint);
+         INSERT INTO stamps.posts (at, impressions) VALUES
+           ('2027-01-31 23:30+01', 1), ('2027-02-01 00:30+01', 10),
+           ('2027-02-28 23:59+01', 100), ('2027-03-01 00:10+01', 1000);
+         UPDATE stamps.posts SET local = at AT TIME ZONE 'Europe/Amsterdam'",
+    )
+    .expect("create the table");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for column in ["at", "local"] {
+        let goals = small_goals(
+            "stamps",
+            &format!("    date_column: {column}\n    timezone: Europe/Amsterdam\n"),
+            "",
+        )
+        .replace("period: 2027-Q1", "period: 2027-02")
+        .replace("select *", &format!("select {column}, impressions"));
+        let file = write_goals(dir.path(), &goals);
+        let out = run(with_db(&url).args(["check", &file, "--as-of", "2027-03-01", "-f", "json"]));
+        assert_exit(&out, 0);
+        let doc = json(&out);
+        assert_eq!(actual(&doc), 110.0, "{column}: {doc}");
+        assert_eq!(doc["sources"][0]["last_date"], "2027-03-01", "{column}");
+    }
 }
