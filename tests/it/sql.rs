@@ -692,6 +692,7 @@ fn docs_show_the_sql_goalpost_generates() {
         metrics: ["impressions", "clicks", "likes", "comments", "shares"]
             .map(String::from)
             .to_vec(),
+        filtered: Vec::new(),
     };
     for sql in [coverage(user, &shape), window_sums(user, &shape)] {
         assert!(
@@ -1140,6 +1141,7 @@ fn the_goals_days_restrict_the_scan_and_freshness_still_sees_every_row() {
         day_type: DayType::Date,
         keys: vec!["campaign".into()],
         metrics: vec!["impressions".into()],
+        filtered: Vec::new(),
     };
     let (lo, hi) = (20850_i32, 20877_i32); // 2027-02-01, 2027-02-28
     let plan: Vec<String> = db
@@ -1191,4 +1193,87 @@ fn timestamps_are_restricted_by_the_days_midnights_in_the_sources_zone() {
         assert_eq!(actual(&doc), 110.0, "{column}: {doc}");
         assert_eq!(doc["sources"][0]["last_date"], "2027-03-01", "{column}");
     }
+}
+
+#[test]
+fn where_values_every_goal_filters_on_restrict_the_sums_with_the_same_results() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "wh");
+    // Values that differ from the goals' in case, blanks and accents, one without a campaign.
+    let rows = [
+        ("2027-01-05", "Spring ", " NL", 100),
+        ("2027-01-06", "spring", "nl", 50),
+        ("2027-01-07", "ÉTÉ", "BE", 7),
+        ("2027-01-08", "été", "be", 3),
+        ("2027-01-09", "autumn", "nl", 1000),
+        ("2027-01-10", "", "nl", 10000),
+        ("2027-01-11", "spring", "de", 20000),
+    ];
+    db.batch_execute(
+        "CREATE TABLE wh.posts (date date, campaign text, region text, impressions bigint)",
+    )
+    .expect("create the table");
+    let mut csv = String::from("date,campaign,region,impressions\n");
+    for (date, campaign, region, n) in rows {
+        let campaign = (!campaign.is_empty()).then_some(campaign);
+        db.execute(
+            "INSERT INTO wh.posts VALUES ($1::text::date, $2, $3, $4)",
+            &[&date, &campaign, &region, &i64::from(n)],
+        )
+        .expect("insert");
+        csv.push_str(&format!("{date},{},{region},{n}\n", campaign.unwrap_or("")));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("posts.csv"), csv).expect("write the export");
+    let goals = |source: &str| {
+        format!(
+            "version: 1\nsources:\n  db:\n{source}    platform: instagram\ngoals:\n\
+             - id: spring-nl\n    metric: impressions\n    period: 2027-Q1\n    where: {{campaign: spring, region: nl}}\n    target: {{at_least: 1}}\n    why: t\n\
+             - id: ete\n    metric: impressions\n    period: 2027-Q1\n    where: {{campaign: Été}}\n    target: {{at_least: 1}}\n    why: t\n\
+             - id: spring\n    metric: impressions\n    period: 2027-Q1\n    where: {{campaign: [spring, \"x');drop table wh.posts;--\"]}}\n    target: {{at_least: 1}}\n    why: t\n"
+        )
+        .replace("\ngoals:\n", "\ngoals:\n  ")
+        .replace("\n- id:", "\n  - id:")
+    };
+    let check = |text: &str, name: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write goal file");
+        let out = run(with_db(&url).env("GOALPOST_TIMINGS", "1").args([
+            "check",
+            &file.display().to_string(),
+            "--as-of",
+            "2027-03-31",
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+        ]));
+        assert_exit(&out, 0);
+        out
+    };
+    let files = check(&goals("    path: posts.csv\n"), "files.yaml");
+    let sql = check(
+        &goals("    sql: select * from wh.posts\n    url: env:GOALPOST_DATABASE_URL\n"),
+        "sql.yaml",
+    );
+    let (files, stderr, sql) = (
+        json(&files),
+        String::from_utf8_lossy(&sql.stderr).into_owned(),
+        json(&sql),
+    );
+    same_goals(&files, &sql);
+    let values: Vec<f64> = (0..3)
+        .map(|i| sql["goals"][i]["actual"].as_f64().expect("a value"))
+        .collect();
+    assert_eq!(values, [150.0, 10.0, 20150.0], "{sql}");
+    // `campaign` is pushed (every goal filters on it), as the texts the query holds; `region`
+    // is not (two goals take every region). The autumn and the campaign-less rows are not summed.
+    assert!(
+        stderr.contains("AND CAST(source.\"campaign\" AS text) = ANY($3)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("\"region\" AS text) = ANY"), "{stderr}");
+    let source = &sql["sources"][0];
+    assert_eq!(source["sql"]["rows_aggregated"], 5, "{source}");
+    assert_eq!(source["sql"]["query_rows"], 7, "{source}");
 }

@@ -3,6 +3,8 @@
 //! aggregate streamed into the source's table: [`query::coverage`] and [`query::window_sums`]
 //! when the goals' days have a first day, else [`query::aggregate`].
 
+use std::collections::BTreeSet;
+
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{IsolationLevel, Row, Transaction};
@@ -75,8 +77,25 @@ pub fn load(
         Type::TIMESTAMPTZ => DayType::Timestamptz,
         _ => DayType::Other,
     };
+    // `where:` values every goal filters on: the sums need only the rows holding one of them
+    // (NULL reads as the empty value, so a filter that accepts it is not pushed).
+    let mut pushed = Vec::new();
+    for (i, role) in roles.iter().enumerate() {
+        if let Role::Dim(d) = role
+            && let Some(Some(accepted)) = needs.dim_values.get(*d)
+            && !accepted.contains("")
+        {
+            shape.filtered.push(i);
+            pushed.push(Pushed {
+                key: i,
+                accepted,
+                raw: BTreeSet::new(),
+            });
+        }
+    }
     let mut read = Read {
         layout: &layout,
+        pushed,
         roles: &roles,
         sums: &sums,
         count_slot: plan
@@ -172,14 +191,24 @@ fn shape_of(
         day: headers[layout.date].clone(),
         day_type: DayType::Other,
         keys,
+        filtered: Vec::new(),
         metrics,
     };
     (shape, roles, sums)
 }
 
+/// A `where:` filter pushed into the sums: the key column, the values goals accept
+/// (normalized), and the query's texts that normalize to one of them, found by the coverage.
+struct Pushed<'a> {
+    key: usize,
+    accepted: &'a BTreeSet<String>,
+    raw: BTreeSet<String>,
+}
+
 /// The state of one aggregate being read into a table.
 struct Read<'a> {
     layout: &'a FileLayout,
+    pushed: Vec<Pushed<'a>>,
     roles: &'a [Role],
     sums: &'a [(usize, f64)],
     count_slot: Option<usize>,
@@ -217,14 +246,26 @@ impl Read<'_> {
             Some((lo, hi)) => {
                 let coverage = query::coverage(sql, shape);
                 let sums = query::window_sums(sql, shape);
+                stream(txn, &coverage, &[], |row| self.coverage_row(row))?;
+                let values: Vec<Vec<String>> = self
+                    .pushed
+                    .iter()
+                    .map(|p| p.raw.iter().cloned().collect())
+                    .collect();
                 // For benchmarks and for "what did it send?": the statements as `psql` runs them.
                 crate::timings::note(|| {
+                    let more: String = values
+                        .iter()
+                        .enumerate()
+                        .map(|(j, v)| format!(", ${} = {v:?}", j + 3))
+                        .collect();
                     format!(
-                        "source `{id}` sends:\n{coverage}\nand, with $1 = {lo} and $2 = {hi}:\n{sums}"
+                        "source `{id}` sends:\n{coverage}\nand, with $1 = {lo}, $2 = {hi}{more}:\n{sums}"
                     )
                 });
-                stream(txn, &coverage, &[], |row| self.coverage_row(row))?;
-                stream(txn, &sums, &[&lo, &hi], |row| self.sums_row(row))
+                let mut params: Vec<&(dyn ToSql + Sync)> = vec![&lo, &hi];
+                params.extend(values.iter().map(|v| v as &(dyn ToSql + Sync)));
+                stream(txn, &sums, &params, |row| self.sums_row(row))
             }
             None => {
                 let (lo, hi) = days.unwrap_or((Day::MIN, Day::MAX));
@@ -315,6 +356,14 @@ impl Read<'_> {
         let undated: i64 = row.try_get(k + 3)?;
         let valued: bool = row.try_get(k + 4)?;
         self.info.query_rows += u64::try_from(all).unwrap_or(0);
+        for p in &mut self.pushed {
+            let text: Option<String> = row.try_get(p.key)?;
+            if let Some(text) = text
+                && p.accepted.contains(&text.trim().to_lowercase())
+            {
+                p.raw.insert(text);
+            }
+        }
         // Rows without a date: left out, as a file's are, and counted when they hold values.
         if valued {
             self.undated += u64::try_from(undated).unwrap_or(0);

@@ -20,6 +20,9 @@ pub struct Shape {
     pub keys: Vec<String>,
     /// The metric columns, summed.
     pub metrics: Vec<String>,
+    /// Key columns (indices into `keys`) whose values [`window_sums`] restricts, in order,
+    /// to the text arrays `$3`, `$4`, …: the `where:` values every goal filters on.
+    pub filtered: Vec<usize>,
 }
 
 /// The type of the date column, as the database describes it.
@@ -51,6 +54,23 @@ fn in_days(shape: &Shape) -> String {
         DayType::Timestamptz => midnights("timestamptz"),
         DayType::Other => format!("CAST({column} AS date) BETWEEN {first} AND {last}"),
     }
+}
+
+/// The conditions that the `filtered` key columns hold one of the values of `$3`, `$4`, …
+/// (texts exactly as the query returns them), each after ` AND `.
+fn in_values(shape: &Shape) -> String {
+    shape
+        .filtered
+        .iter()
+        .enumerate()
+        .map(|(j, &k)| {
+            format!(
+                " AND CAST(source.{} AS text) = ANY(${})",
+                quote_ident(&shape.keys[k]),
+                j + 3
+            )
+        })
+        .collect()
 }
 
 /// The typed columns of the query's rows: `d` (days since 1970-01-01), `k0…` (text), and
@@ -99,7 +119,7 @@ pub fn window_sums(user: &str, shape: &Shape) -> String {
         select = select.join(", "),
         typed = typed(shape, true).join(",\n         "),
         user = trimmed(user),
-        filter = in_days(shape),
+        filter = in_days(shape) + &in_values(shape),
         group = group.join(", "),
         order = order.join(", "),
     )
@@ -209,6 +229,7 @@ mod tests {
             day_type: DayType::Date,
             keys: vec!["network".into(), "Account \"x\"".into()],
             metrics: vec!["impressions".into()],
+            filtered: Vec::new(),
         }
     }
 
