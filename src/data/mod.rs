@@ -83,6 +83,10 @@ pub struct Needs {
     pub metrics: BTreeSet<String>,
     /// Dimension columns `where:` filters name (normalized).
     pub dims: Vec<String>,
+    /// Per dimension of [`Needs::dims`], when every goal with a metric filters on it: the
+    /// values any of them accepts (trimmed, lower-cased, as a selection compares them). A
+    /// query source sums only the rows holding one of them (docs/sql.md).
+    pub dim_values: Vec<Option<BTreeSet<String>>>,
     /// The first and last day any goal reads (windows, buckets, baselines), when known: a query
     /// source fetches only these days' sums. `Day::MIN` as the first: every day before the last.
     pub days: Option<(Day, Day)>,

@@ -121,11 +121,32 @@ pub fn needs(parsed: &ParsedFile, catalog: &Catalog) -> Needs {
             }
         }
     }
+    let dim_values = dims.iter().map(|d| accepted(parsed, d)).collect();
     Needs {
         metrics,
         dims,
+        dim_values,
         days: None,
     }
+}
+
+/// The `where:` values of dimension `dim` that some goal with a metric accepts, normalized as
+/// a selection normalizes them; `None` when a goal with a metric does not filter on it (or no
+/// goal has a metric): then any value may be read.
+fn accepted(parsed: &ParsedFile, dim: &str) -> Option<BTreeSet<String>> {
+    let mut union = BTreeSet::new();
+    let mut any = false;
+    for goal in parsed.model.goals.iter().filter(|g| g.metric.is_some()) {
+        any = true;
+        let (_, values) = goal.filter.iter().find(|(c, _)| normalize(c) == dim)?;
+        union.extend(
+            values
+                .as_slice()
+                .iter()
+                .map(|v| v.text().trim().to_lowercase()),
+        );
+    }
+    any.then_some(union)
 }
 
 /// Goals whose metric no source provides (directly or through a formula), and `where:`

@@ -682,21 +682,24 @@ fn a_server_that_goes_away_mid_run_is_exit_2_and_writes_nothing() {
 
 #[test]
 fn docs_show_the_sql_goalpost_generates() {
-    use goalpost::data::sql::query::{Shape, aggregate};
+    use goalpost::data::sql::query::{DayType, Shape, coverage, window_sums};
     let doc = include_str!("../../docs/sql.md");
     let user = "select date_day, platform, account_name, impressions, clicks, likes, comments, shares\nfrom analytics.social_media_reporting__rollup_report";
     let shape = Shape {
         day: "date_day".into(),
+        day_type: DayType::Date,
         keys: vec!["platform".into(), "account_name".into()],
         metrics: ["impressions", "clicks", "likes", "comments", "shares"]
             .map(String::from)
             .to_vec(),
+        filtered: Vec::new(),
     };
-    let sql = aggregate(user, &shape);
-    assert!(
-        doc.contains(&format!("```sql\n{sql}\n```")),
-        "docs/sql.md does not show the SQL goalpost sends now:\n{sql}"
-    );
+    for sql in [coverage(user, &shape), window_sums(user, &shape)] {
+        assert!(
+            doc.contains(&format!("```sql\n{sql}\n```")),
+            "docs/sql.md does not show the SQL goalpost sends now:\n{sql}"
+        );
+    }
 }
 
 /// A server of its own, for a test that stops it: `.ci/pg.sh` in a temporary directory, stopped
@@ -708,11 +711,17 @@ struct OwnServer {
 
 impl OwnServer {
     fn start() -> OwnServer {
+        OwnServer::start_with(&[])
+    }
+
+    /// A server started with more options of `.ci/pg.sh start` (`--no-tls`).
+    fn start_with(options: &[&str]) -> OwnServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = Command::new("bash")
             .arg(".ci/pg.sh")
             .arg("start")
             .arg(dir.path().join("pg"))
+            .args(options)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
             .expect("run .ci/pg.sh");
@@ -813,4 +822,458 @@ fn the_worked_example_of_the_docs_runs() {
     assert_eq!(source["sql"]["query_rows"], 6, "{source}");
     assert_eq!(source["sql"]["from"], "2027-01-01", "{source}");
     assert_eq!(source["sql"]["to"], "2027-03-31", "{source}");
+}
+
+/// The CA certificate that signed the test server's certificate (`.ci/pg.sh` puts it beside
+/// the server's: `SHOW ssl_cert_file`), or `None` (after saying so) for a server without TLS
+/// outside CI.
+fn tls_root(db: &mut Client) -> Option<std::path::PathBuf> {
+    let on: String = db.query_one("SHOW ssl", &[]).expect("SHOW ssl").get(0);
+    let cert: String = db
+        .query_one("SHOW ssl_cert_file", &[])
+        .expect("SHOW ssl_cert_file")
+        .get(0);
+    let root = Path::new(&cert).with_file_name("ca.crt");
+    if on == "on" && root.is_file() {
+        return Some(root);
+    }
+    let why =
+        "the test server has no TLS with a CA beside its certificate (start it with .ci/pg.sh)";
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(!ci, "CI=true but {why}");
+    eprintln!("\n!!! sql TLS: SKIPPED, {why}\n");
+    None
+}
+
+/// `url` with `params` added to its query string, and its host replaced by `host` if given.
+fn url_with(url: &str, host: Option<&str>, params: &str) -> String {
+    let url = match host {
+        Some(h) => url.replacen("@127.0.0.1:", &format!("@{h}:"), 1),
+        None => url.to_string(),
+    };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{params}")
+}
+
+/// A goal file whose query returns its rows only over an encrypted connection: the value
+/// says whether goalpost's session used TLS.
+fn tls_only_goals(schema: &str) -> String {
+    small_goals(schema, "", "").replace(
+        &format!("select * from {schema}.posts"),
+        &format!(
+            "select * from {schema}.posts where (select ssl from pg_stat_ssl where pid = pg_backend_pid())"
+        ),
+    )
+}
+
+#[test]
+fn tls_require_verify_ca_and_verify_full_connect_and_give_the_same_values() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "tls");
+    let Some(root) = tls_root(&mut db) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = write_goals(dir.path(), &small_goals("tls", "", ""));
+    let check = |file: &str, url: &str| {
+        run(with_db(url).env("HOME", dir.path()).args([
+            "check",
+            file,
+            "--as-of",
+            "2027-03-31",
+            "-f",
+            "json",
+        ]))
+    };
+    let out = check(&plain, &url_with(&url, None, "sslmode=disable"));
+    assert_exit(&out, 0);
+    let expected = json(&out);
+    assert_eq!(actual(&expected), 157.0);
+    let encrypted = write_goals(dir.path(), &tls_only_goals("tls"));
+    let root = format!("sslrootcert={}", root.display());
+    for (host, params) in [
+        (None, "sslmode=require".to_string()),
+        // libpq's default, `prefer`, takes TLS when the server offers it.
+        (None, String::new()),
+        (None, format!("sslmode=require&{root}")),
+        (None, format!("sslmode=verify-ca&{root}")),
+        (Some("localhost"), format!("sslmode=verify-full&{root}")),
+    ] {
+        let out = check(&encrypted, &url_with(&url, host, &params));
+        assert_exit(&out, 0);
+        let doc = json(&out);
+        assert_eq!(doc["goals"], expected["goals"], "{params}");
+    }
+    // Without TLS the same query returns no rows: the check above can tell.
+    let out = check(&encrypted, &url_with(&url, None, "sslmode=disable"));
+    assert!(
+        text(&out).contains("its query returned no dated rows"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// A CA certificate that signed nothing the server has.
+fn other_root(dir: &Path) -> String {
+    let cert = dir.join("other-ca.crt");
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=another CA",
+            "-keyout",
+        ])
+        .arg(dir.join("other-ca.key"))
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    cert.display().to_string()
+}
+
+#[test]
+fn tls_certificate_failures_name_the_host_and_the_reason() {
+    let Some(url) = server() else { return };
+    let mut db = small_table(&url, "tlsbad");
+    let Some(root) = tls_root(&mut db) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), &small_goals("tlsbad", "", ""));
+    let md = dir.path().join("scorecard.md");
+    let password = password_of(&url);
+    let fails = |url: &str, says: &[&str]| {
+        let out = run(with_db(url).env("HOME", dir.path()).args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-o",
+            &format!("markdown:{}", md.display()),
+        ]));
+        assert_exit(&out, 2);
+        let shown = text(&out);
+        for s in says {
+            assert!(shown.contains(s), "{s:?} not in:\n{shown}");
+        }
+        assert!(!shown.contains(&password), "{shown}");
+        assert!(shown.contains("goals.yaml:"), "{shown}");
+        assert!(!md.exists(), "no scorecard when check cannot run");
+    };
+    let other = other_root(dir.path());
+    fails(
+        &url_with(
+            &url,
+            Some("localhost"),
+            &format!("sslmode=verify-full&sslrootcert={other}"),
+        ),
+        &[
+            "cannot connect to localhost:",
+            "not signed by any of the trusted root certificates",
+            "sslrootcert=PATH",
+        ],
+    );
+    // The public roots do not hold the test CA either.
+    fails(
+        &url_with(&url, Some("localhost"), "sslrootcert=system"),
+        &[
+            "(sslmode=verify-full)",
+            "not signed by any of the trusted root",
+        ],
+    );
+    // The certificate names `localhost`, not the address.
+    fails(
+        &url_with(
+            &url,
+            None,
+            &format!("sslmode=verify-full&sslrootcert={}", root.display()),
+        ),
+        &[
+            "cannot connect to 127.0.0.1:",
+            "not for the host name in the URL",
+            "sslmode=verify-ca",
+        ],
+    );
+    // Verifying needs roots; libpq's default file is not there (HOME is the temp dir).
+    fails(
+        &url_with(&url, None, "sslmode=verify-ca"),
+        &["sslmode=verify-ca", "names none"],
+    );
+    fails(
+        &url_with(
+            &url,
+            None,
+            "sslmode=verify-full&sslrootcert=/no/such/root.crt",
+        ),
+        &["`sslrootcert=/no/such/root.crt` does not exist"],
+    );
+    // With a root file in libpq's default place, `require` checks the chain, as libpq does.
+    std::fs::create_dir(dir.path().join(".postgresql")).expect("mkdir");
+    std::fs::copy(&other, dir.path().join(".postgresql/root.crt")).expect("copy");
+    fails(
+        &url_with(&url, None, "sslmode=require"),
+        &["not signed by any of the trusted root certificates"],
+    );
+}
+
+#[test]
+fn tls_required_of_a_server_without_tls_fails_clearly() {
+    let Some(_) = server() else { return };
+    let own = OwnServer::start_with(&["--no-tls"]);
+    let _db = small_table(&own.url, "notls");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_goals(dir.path(), &small_goals("notls", "", ""));
+    let check = |url: &str| {
+        run(with_db(url).env("HOME", dir.path()).args([
+            "check",
+            &file,
+            "--as-of",
+            "2027-03-31",
+            "-f",
+            "json",
+        ]))
+    };
+    let out = check(&url_with(&own.url, None, "sslmode=require"));
+    assert_exit(&out, 2);
+    let shown = text(&out);
+    assert!(shown.contains("cannot connect to 127.0.0.1:"), "{shown}");
+    assert!(
+        shown.contains("the server does not accept TLS connections"),
+        "{shown}"
+    );
+    assert!(!shown.contains(&password_of(&own.url)), "{shown}");
+    // `prefer` falls back to plain text, as libpq's does.
+    let out = check(&own.url);
+    assert_exit(&out, 0);
+    assert_eq!(actual(&json(&out)), 157.0);
+}
+
+/// How often the date index of `table` has been scanned, as the statistics say.
+fn index_scans(db: &mut Client, index: &str) -> i64 {
+    db.query_one(
+        "SELECT coalesce(sum(idx_scan), 0)::bigint FROM pg_stat_user_indexes WHERE indexrelname = $1",
+        &[&index],
+    )
+    .expect("read the statistics")
+    .get(0)
+}
+
+#[test]
+fn the_goals_days_restrict_the_scan_and_freshness_still_sees_every_row() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "pushdown");
+    // Two years, 30 rows a day, an index on the date; one row without a date, and one
+    // campaign whose rows all lie outside the goal's month.
+    db.batch_execute(
+        "CREATE TABLE pushdown.posts (date date, campaign text, impressions bigint);
+         INSERT INTO pushdown.posts
+           SELECT d::date, 'spring', 1
+           FROM generate_series(DATE '2026-01-01', DATE '2027-12-31', interval '1 day') AS d,
+                generate_series(1, 30);
+         INSERT INTO pushdown.posts VALUES (NULL, 'spring', 5), ('2026-03-01', 'autumn', 9);
+         CREATE INDEX posts_date_idx ON pushdown.posts (date);
+         ANALYZE pushdown.posts",
+    )
+    .expect("create the table");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let goals = small_goals("pushdown", "", "")
+        .replace("period: 2027-Q1", "period: 2027-02")
+        .replace("goals:\n", "goals:\n  - id: autumn\n    metric: impressions\n    period: 2027-02\n    where: {campaign: autumn}\n    target: {at_least: 1}\n    why: test\n");
+    let file = write_goals(dir.path(), &goals);
+    let before = index_scans(&mut db, "posts_date_idx");
+    let out = run(with_db(&url).env("GOALPOST_TIMINGS", "1").args([
+        "check",
+        &file,
+        "--as-of",
+        "2027-03-01",
+        "-f",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    assert_exit(&out, 0);
+    let doc = json(&out);
+    // February's rows only are summed ...
+    assert_eq!(doc["goals"][1]["id"], "reach-q1");
+    assert_eq!(doc["goals"][1]["actual"], 28.0 * 30.0, "{doc}");
+    // ... while freshness, the rows and the series are the whole query's: the data runs to
+    // the end of 2027, every row is counted, the undated one is reported, and the autumn
+    // campaign exists (no data in the month, not an unknown campaign).
+    let source = &doc["sources"][0];
+    assert_eq!(source["first_date"], "2026-01-01", "{source}");
+    assert_eq!(source["last_date"], "2027-12-31", "{source}");
+    assert_eq!(source["sql"]["query_rows"], 730 * 30 + 2, "{source}");
+    assert_eq!(source["sql"]["rows_aggregated"], 28 * 30, "{source}");
+    assert_eq!(source["undated_rows"], 1, "{source}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WHERE source.\"date\" BETWEEN"), "{stderr}");
+    // A series with no rows in the window sums to 0, as a file's does; one that did not
+    // exist would have no value and a `no_data` reason.
+    assert_eq!(doc["goals"][0]["actual"], 0.0, "{}", doc["goals"][0]);
+    // The database used the index for it: the statistics count its scans once goalpost's
+    // session has ended (a backend reports them when it exits).
+    let mut used = false;
+    for _ in 0..100 {
+        if index_scans(&mut db, "posts_date_idx") > before {
+            used = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(used, "goalpost's statement did not use the date index");
+    // And the plan of the statement says so.
+    use goalpost::data::sql::query::{DayType, Shape, window_sums};
+    let shape = Shape {
+        day: "date".into(),
+        day_type: DayType::Date,
+        keys: vec!["campaign".into()],
+        metrics: vec!["impressions".into()],
+        filtered: Vec::new(),
+    };
+    let (lo, hi) = (20850_i32, 20877_i32); // 2027-02-01, 2027-02-28
+    let plan: Vec<String> = db
+        .query(
+            &format!(
+                "EXPLAIN {}",
+                window_sums("select * from pushdown.posts", &shape)
+            ),
+            &[&lo, &hi],
+        )
+        .expect("explain")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("Index Scan using posts_date_idx")
+            || plan.contains("Bitmap Index Scan on posts_date_idx"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn timestamps_are_restricted_by_the_days_midnights_in_the_sources_zone() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "stamps");
+    // Around February in Amsterdam (UTC+1 in winter): the 2nd and 3rd rows are February's.
+    db.batch_execute(
+        "CREATE TABLE stamps.posts (at timestamptz, local timestamp, impressions bigint);
+         INSERT INTO stamps.posts (at, impressions) VALUES
+           ('2027-01-31 23:30+01', 1), ('2027-02-01 00:30+01', 10),
+           ('2027-02-28 23:59+01', 100), ('2027-03-01 00:10+01', 1000);
+         UPDATE stamps.posts SET local = at AT TIME ZONE 'Europe/Amsterdam'",
+    )
+    .expect("create the table");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for column in ["at", "local"] {
+        let goals = small_goals(
+            "stamps",
+            &format!("    date_column: {column}\n    timezone: Europe/Amsterdam\n"),
+            "",
+        )
+        .replace("period: 2027-Q1", "period: 2027-02")
+        .replace("select *", &format!("select {column}, impressions"));
+        let file = write_goals(dir.path(), &goals);
+        let out = run(with_db(&url).args(["check", &file, "--as-of", "2027-03-01", "-f", "json"]));
+        assert_exit(&out, 0);
+        let doc = json(&out);
+        assert_eq!(actual(&doc), 110.0, "{column}: {doc}");
+        assert_eq!(doc["sources"][0]["last_date"], "2027-03-01", "{column}");
+    }
+}
+
+#[test]
+fn where_values_every_goal_filters_on_restrict_the_sums_with_the_same_results() {
+    let Some(url) = server() else { return };
+    let mut db = schema(&url, "wh");
+    // Values that differ from the goals' in case, blanks and accents, one without a campaign.
+    let rows = [
+        ("2027-01-05", "Spring ", " NL", 100),
+        ("2027-01-06", "spring", "nl", 50),
+        ("2027-01-07", "ÉTÉ", "BE", 7),
+        ("2027-01-08", "été", "be", 3),
+        ("2027-01-09", "autumn", "nl", 1000),
+        ("2027-01-10", "", "nl", 10000),
+        ("2027-01-11", "spring", "de", 20000),
+    ];
+    db.batch_execute(
+        "CREATE TABLE wh.posts (date date, campaign text, region text, impressions bigint)",
+    )
+    .expect("create the table");
+    let mut csv = String::from("date,campaign,region,impressions\n");
+    for (date, campaign, region, n) in rows {
+        let campaign = (!campaign.is_empty()).then_some(campaign);
+        db.execute(
+            "INSERT INTO wh.posts VALUES ($1::text::date, $2, $3, $4)",
+            &[&date, &campaign, &region, &i64::from(n)],
+        )
+        .expect("insert");
+        csv.push_str(&format!("{date},{},{region},{n}\n", campaign.unwrap_or("")));
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("posts.csv"), csv).expect("write the export");
+    let goals = |source: &str| {
+        format!(
+            "version: 1\nsources:\n  db:\n{source}    platform: instagram\ngoals:\n\
+             - id: spring-nl\n    metric: impressions\n    period: 2027-Q1\n    where: {{campaign: spring, region: nl}}\n    target: {{at_least: 1}}\n    why: t\n\
+             - id: ete\n    metric: impressions\n    period: 2027-Q1\n    where: {{campaign: Été}}\n    target: {{at_least: 1}}\n    why: t\n\
+             - id: spring\n    metric: impressions\n    period: 2027-Q1\n    where: {{campaign: [spring, \"x');drop table wh.posts;--\"]}}\n    target: {{at_least: 1}}\n    why: t\n"
+        )
+        .replace("\ngoals:\n", "\ngoals:\n  ")
+        .replace("\n- id:", "\n  - id:")
+    };
+    let check = |text: &str, name: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write goal file");
+        let out = run(with_db(&url).env("GOALPOST_TIMINGS", "1").args([
+            "check",
+            &file.display().to_string(),
+            "--as-of",
+            "2027-03-31",
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+        ]));
+        assert_exit(&out, 0);
+        out
+    };
+    let files = check(&goals("    path: posts.csv\n"), "files.yaml");
+    let sql = check(
+        &goals("    sql: select * from wh.posts\n    url: env:GOALPOST_DATABASE_URL\n"),
+        "sql.yaml",
+    );
+    let (files, stderr, sql) = (
+        json(&files),
+        String::from_utf8_lossy(&sql.stderr).into_owned(),
+        json(&sql),
+    );
+    same_goals(&files, &sql);
+    let values: Vec<f64> = (0..3)
+        .map(|i| sql["goals"][i]["actual"].as_f64().expect("a value"))
+        .collect();
+    assert_eq!(values, [150.0, 10.0, 20150.0], "{sql}");
+    // `campaign` is pushed (every goal filters on it), as the texts the query holds; `region`
+    // is not (two goals take every region). The autumn and the campaign-less rows are not summed.
+    assert!(
+        stderr.contains("AND CAST(source.\"campaign\" AS text) = ANY($3)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("\"region\" AS text) = ANY"), "{stderr}");
+    let source = &sql["sources"][0];
+    assert_eq!(source["sql"]["rows_aggregated"], 5, "{source}");
+    assert_eq!(source["sql"]["query_rows"], 7, "{source}");
 }

@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use postgres::config::Host;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
+
+use super::secure::{self, Failure};
+use super::tls;
 
 use crate::data::DataError;
 use crate::resolve::defaults;
@@ -106,14 +109,35 @@ fn url_from_env(id: &str, declared: &str) -> Result<String, DataError> {
 }
 
 /// Opens a connection: the URL's settings, plus goalpost's connect timeout when the URL sets
-/// none, a read-only session, and a statement timeout when the server has none.
+/// none, TLS as its `sslmode` asks (docs/sql.md, "TLS"), a read-only session, and a statement
+/// timeout when the server has none.
 fn connect(id: &str, url: &str, variable: &str) -> Result<Connection, DataError> {
     let pointer = format!("/sources/{id}/url");
-    let mut config: Config = url.parse().map_err(|_| {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let (rest, plan) = tls::split(url, home.as_deref()).map_err(|why| {
         DataError::at(
             id,
             None,
-            format!("source `{id}`: the database URL is not a PostgreSQL connection URL"),
+            format!("source `{id}`: the TLS settings of the database URL in `{variable}`: {why}"),
+        )
+        .help("docs/sql.md, \"TLS\", lists the `sslmode` values and what each checks")
+        .declared_at(pointer.clone())
+    })?;
+    let mut config: Config = rest.parse().map_err(|e: postgres::Error| {
+        // The parser's reasons name a key (`unknown option `x``), never a value.
+        let why = describe(&e);
+        let why = if why.contains("option `") {
+            format!(
+                ": {}",
+                why.trim_start_matches("invalid connection string: ")
+            )
+        } else {
+            String::new()
+        };
+        DataError::at(
+            id,
+            None,
+            format!("source `{id}`: the database URL is not a PostgreSQL connection URL{why}"),
         )
         .help("write it as postgres://USER:PASSWORD@HOST:5432/DATABASE (docs/sql.md)")
         .declared_at(pointer.clone())
@@ -128,24 +152,28 @@ fn connect(id: &str, url: &str, variable: &str) -> Result<Connection, DataError>
     if config.get_application_name().is_none() {
         config.application_name("goalpost");
     }
-    if config.get_ssl_mode() == postgres::config::SslMode::Require {
-        return Err(DataError::at(
-            id,
-            None,
-            format!("source `{id}`: the URL asks for TLS (`sslmode=require`) to {host}, and this goalpost connects without TLS"),
-        )
-        .help("connect over a trusted network or an SSH tunnel with `sslmode=disable` or `prefer` (docs/sql.md, \"TLS\")")
-        .declared_at(pointer));
-    }
     let user = config.get_user().unwrap_or_default().to_string();
-    let mut client = config.connect(NoTls).map_err(|e| {
-        let why = scrub(&describe(&e), password.as_deref());
+    let mode = plan.mode.name();
+    let mut client = secure::open(&mut config, &plan).map_err(|failure| {
+        let (why, help) = match failure {
+            Failure::Setup(why) => (
+                why,
+                "docs/sql.md, \"TLS\", says what each `sslmode` needs".to_string(),
+            ),
+            Failure::Connect(e) => secure::explain(&e, &host).unwrap_or_else(|| {
+                (
+                    describe(&e),
+                    format!("check the host, port, user and password of the URL in `{variable}`, and that the server is up"),
+                )
+            }),
+        };
+        let why = scrub(&why, password.as_deref());
         DataError::at(
             id,
             None,
-            format!("source `{id}`: cannot connect to {host} as `{user}`: {why}"),
+            format!("source `{id}`: cannot connect to {host} as `{user}` (sslmode={mode}): {why}"),
         )
-        .help(format!("check the host, port, user and password of the URL in `{variable}`, and that the server is up"))
+        .help(help)
         .declared_at(pointer.clone())
     })?;
     let setup = |client: &mut Client| -> Result<String, postgres::Error> {

@@ -1,13 +1,16 @@
 //! One query source read: its columns resolved like an export's headers (`layout::resolve`, so
 //! `columns:`, `date_column:`, `platform_column:` and the did-you-mean work the same), then the
-//! aggregate of [`query::aggregate`] streamed into the source's table.
+//! aggregate streamed into the source's table: [`query::coverage`] and [`query::window_sums`]
+//! when the goals' days have a first day, else [`query::aggregate`].
+
+use std::collections::BTreeSet;
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
-use postgres::{IsolationLevel, Row};
+use postgres::types::{ToSql, Type};
+use postgres::{IsolationLevel, Row, Transaction};
 
 use super::connect::{Connections, Said, describe};
-use super::query::{self, Shape};
+use super::query::{self, DayType, Shape};
 use crate::catalog::Catalog;
 use crate::data::csv_reader::BlockRange;
 use crate::data::layout::{self, Field, FileLayout, SourcePlan, platform_id};
@@ -75,14 +78,32 @@ pub fn load(
         .filter(|m| needs.metrics.contains(*m))
         .cloned()
         .collect();
-    let (shape, roles, sums) = shape_of(&layout, &headers, &table);
-    let text = query::aggregate(sql, &shape);
-    let (lo, hi) = needs.days.unwrap_or((Day::MIN, Day::MAX));
-    let params: [&(dyn ToSql + Sync); 2] = [&lo, &hi];
-    // For benchmarks and for "what did it send?": the statement as `psql` can run it.
-    crate::timings::note(|| format!("source `{id}` sends, with $1 = {lo} and $2 = {hi}:\n{text}",));
+    let (mut shape, roles, sums) = shape_of(&layout, &headers, &table);
+    shape.day_type = match *statement.columns()[layout.date].type_() {
+        Type::DATE => DayType::Date,
+        Type::TIMESTAMP => DayType::Timestamp,
+        Type::TIMESTAMPTZ => DayType::Timestamptz,
+        _ => DayType::Other,
+    };
+    // `where:` values every goal filters on: the sums need only the rows holding one of them
+    // (NULL reads as the empty value, so a filter that accepts it is not pushed).
+    let mut pushed = Vec::new();
+    for (i, role) in roles.iter().enumerate() {
+        if let Role::Dim(d) = role
+            && let Some(Some(accepted)) = needs.dim_values.get(*d)
+            && !accepted.contains("")
+        {
+            shape.filtered.push(i);
+            pushed.push(Pushed {
+                key: i,
+                accepted,
+                raw: BTreeSet::new(),
+            });
+        }
+    }
     let mut read = Read {
         layout: &layout,
+        pushed,
         roles: &roles,
         sums: &sums,
         count_slot: plan
@@ -94,14 +115,7 @@ pub fn load(
         info: SqlInfo::default(),
         undated: 0,
     };
-    let streamed = (|| {
-        let mut rows = txn.query_raw(&text, params.iter().copied())?;
-        while let Some(row) = rows.next()? {
-            read.row(&row)?;
-        }
-        Ok(())
-    })();
-    streamed
+    read.all(&mut txn, id, sql, &shape, needs.days)
         .and_then(|()| txn.commit())
         .map_err(|e| failed(&e))?;
     let Read {
@@ -185,15 +199,26 @@ fn shape_of(
     }
     let shape = Shape {
         day: headers[layout.date].clone(),
+        day_type: DayType::Other,
         keys,
+        filtered: Vec::new(),
         metrics,
     };
     (shape, roles, sums)
 }
 
+/// A `where:` filter pushed into the sums: the key column, the values goals accept
+/// (normalized), and the query's texts that normalize to one of them, found by the coverage.
+struct Pushed<'a> {
+    key: usize,
+    accepted: &'a BTreeSet<String>,
+    raw: BTreeSet<String>,
+}
+
 /// The state of one aggregate being read into a table.
 struct Read<'a> {
     layout: &'a FileLayout,
+    pushed: Vec<Pushed<'a>>,
     roles: &'a [Role],
     sums: &'a [(usize, f64)],
     count_slot: Option<usize>,
@@ -202,12 +227,70 @@ struct Read<'a> {
     undated: u64,
 }
 
+/// Runs `text` with `params` and hands each row to `each`.
+fn stream(
+    txn: &mut Transaction<'_>,
+    text: &str,
+    params: &[&(dyn ToSql + Sync)],
+    mut each: impl FnMut(&Row) -> Result<(), postgres::Error>,
+) -> Result<(), postgres::Error> {
+    let mut rows = txn.query_raw(text, params.iter().copied())?;
+    while let Some(row) = rows.next()? {
+        each(&row)?;
+    }
+    Ok(())
+}
+
 impl Read<'_> {
-    /// One (day, series) row of the aggregate: its sums added to the series on that day, as
-    /// the rows of a file are (several columns mapped to one metric add up).
-    fn row(&mut self, row: &Row) -> Result<(), postgres::Error> {
-        let k = self.roles.len();
-        let day: Option<i32> = row.try_get(0)?;
+    /// Reads the query's aggregate for the goals' `days`: restricted in the scan plus a
+    /// coverage pass when the days have a first one, else one pass over every row.
+    fn all(
+        &mut self,
+        txn: &mut Transaction<'_>,
+        id: &str,
+        sql: &str,
+        shape: &Shape,
+        days: Option<(Day, Day)>,
+    ) -> Result<(), postgres::Error> {
+        match days.filter(|(first, _)| *first != Day::MIN) {
+            Some((lo, hi)) => {
+                let coverage = query::coverage(sql, shape);
+                let sums = query::window_sums(sql, shape);
+                stream(txn, &coverage, &[], |row| self.coverage_row(row))?;
+                let values: Vec<Vec<String>> = self
+                    .pushed
+                    .iter()
+                    .map(|p| p.raw.iter().cloned().collect())
+                    .collect();
+                // For benchmarks and for "what did it send?": the statements as `psql` runs them.
+                crate::timings::note(|| {
+                    let more: String = values
+                        .iter()
+                        .enumerate()
+                        .map(|(j, v)| format!(", ${} = {v:?}", j + 3))
+                        .collect();
+                    format!(
+                        "source `{id}` sends:\n{coverage}\nand, with $1 = {lo}, $2 = {hi}{more}:\n{sums}"
+                    )
+                });
+                let mut params: Vec<&(dyn ToSql + Sync)> = vec![&lo, &hi];
+                params.extend(values.iter().map(|v| v as &(dyn ToSql + Sync)));
+                stream(txn, &sums, &params, |row| self.sums_row(row))
+            }
+            None => {
+                let (lo, hi) = days.unwrap_or((Day::MIN, Day::MAX));
+                let text = query::aggregate(sql, shape);
+                crate::timings::note(|| {
+                    format!("source `{id}` sends, with $1 = {lo} and $2 = {hi}:\n{text}")
+                });
+                stream(txn, &text, &[&lo, &hi], |row| self.row(row))
+            }
+        }
+    }
+
+    /// The series key of a row whose key columns start at `at`: platform, account and
+    /// dimension values, normalised as a file's cells are.
+    fn key(&self, row: &Row, at: usize) -> Result<Vec<String>, postgres::Error> {
         let mut platform = match &self.layout.platform {
             Field::Constant(p) => p.clone(),
             _ => String::new(),
@@ -218,7 +301,7 @@ impl Read<'_> {
         };
         let mut dims = vec![String::new(); self.table.dims.len()];
         for (i, role) in self.roles.iter().enumerate() {
-            let text: Option<String> = row.try_get(1 + i)?;
+            let text: Option<String> = row.try_get(at + i)?;
             let text = text.unwrap_or_default();
             match role {
                 Role::Platform => platform = platform_id(&text),
@@ -226,12 +309,24 @@ impl Read<'_> {
                 Role::Dim(d) => dims[*d] = text.trim().to_lowercase(),
             }
         }
-        let n: i64 = row.try_get(1 + k)?;
-        let n = u64::try_from(n).unwrap_or(0);
+        let mut key = vec![platform, account];
+        key.extend(dims);
+        Ok(key)
+    }
+
+    /// The table's series for `key`, created when new.
+    fn series(&mut self, key: &[String]) -> usize {
+        let ids: Vec<u32> = key.iter().map(|k| self.table.strings.intern(k)).collect();
+        self.table.series_index(&ids)
+    }
+
+    /// The sums of a row whose first sum is column `at`, by table slot (NaN for none), and
+    /// whether any is a value.
+    fn sums(&self, row: &Row, at: usize) -> Result<(Vec<f64>, bool), postgres::Error> {
         let mut values = vec![f64::NAN; self.table.metrics.len()];
         let mut valued = false;
         for (j, (slot, scale)) in self.sums.iter().enumerate() {
-            let sum: Option<f64> = row.try_get(2 + k + j)?;
+            let sum: Option<f64> = row.try_get(at + j)?;
             if let Some(v) = sum {
                 valued = true;
                 let cell = &mut values[*slot];
@@ -242,6 +337,74 @@ impl Read<'_> {
                 };
             }
         }
+        Ok((values, valued))
+    }
+
+    /// Adds one day's sums to a series, as the rows of a file are (several columns mapped to
+    /// one metric add up), with `count_rows:`'s count.
+    fn add_day(&mut self, key: &[String], day: Day, mut values: Vec<f64>, n: u64) {
+        if let Some(slot) = self.count_slot {
+            let cell = &mut values[slot];
+            #[allow(clippy::cast_precision_loss, reason = "row counts stay far below 2^53")]
+            let rows = n as f64;
+            *cell = if cell.is_nan() { rows } else { *cell + rows };
+        }
+        let series = self.series(key);
+        self.table.add_row(series, day, &values);
+        self.info.rows_aggregated += n;
+    }
+
+    /// One row of [`query::coverage`]: a series key of the whole query, with its date range,
+    /// rows and undated rows. A key with dated rows is a series even when the goals' days
+    /// hold none of them, as every series of a file is.
+    fn coverage_row(&mut self, row: &Row) -> Result<(), postgres::Error> {
+        let k = self.roles.len();
+        let key = self.key(row, 0)?;
+        let first: Option<i32> = row.try_get(k)?;
+        let last: Option<i32> = row.try_get(k + 1)?;
+        let all: i64 = row.try_get(k + 2)?;
+        let undated: i64 = row.try_get(k + 3)?;
+        let valued: bool = row.try_get(k + 4)?;
+        self.info.query_rows += u64::try_from(all).unwrap_or(0);
+        for p in &mut self.pushed {
+            let text: Option<String> = row.try_get(p.key)?;
+            if let Some(text) = text
+                && p.accepted.contains(&text.trim().to_lowercase())
+            {
+                p.raw.insert(text);
+            }
+        }
+        // Rows without a date: left out, as a file's are, and counted when they hold values.
+        if valued {
+            self.undated += u64::try_from(undated).unwrap_or(0);
+        }
+        if let (Some(a), Some(b)) = (first, last) {
+            self.table.see_days(a, b);
+            self.series(&key);
+        }
+        Ok(())
+    }
+
+    /// One (day, series) row of [`query::window_sums`].
+    fn sums_row(&mut self, row: &Row) -> Result<(), postgres::Error> {
+        let k = self.roles.len();
+        let day: i32 = row.try_get(0)?;
+        let key = self.key(row, 1)?;
+        let n: i64 = row.try_get(1 + k)?;
+        let (values, _) = self.sums(row, 2 + k)?;
+        self.info.groups += 1;
+        self.add_day(&key, day, values, u64::try_from(n).unwrap_or(0));
+        Ok(())
+    }
+
+    /// One (day, series) row of [`query::aggregate`], with the query's date range and rows.
+    fn row(&mut self, row: &Row) -> Result<(), postgres::Error> {
+        let k = self.roles.len();
+        let day: Option<i32> = row.try_get(0)?;
+        let key = self.key(row, 1)?;
+        let n: i64 = row.try_get(1 + k)?;
+        let n = u64::try_from(n).unwrap_or(0);
+        let (values, valued) = self.sums(row, 2 + k)?;
         let after = 2 + k + self.sums.len();
         let first: Option<i32> = row.try_get(after)?;
         let last: Option<i32> = row.try_get(after + 1)?;
@@ -258,19 +421,7 @@ impl Read<'_> {
             }
             return Ok(());
         };
-        if let Some(slot) = self.count_slot {
-            let cell = &mut values[slot];
-            #[allow(clippy::cast_precision_loss, reason = "row counts stay far below 2^53")]
-            let rows = n as f64;
-            *cell = if cell.is_nan() { rows } else { *cell + rows };
-        }
-        let mut ids = Vec::with_capacity(2 + dims.len());
-        ids.push(self.table.strings.intern(&platform));
-        ids.push(self.table.strings.intern(&account));
-        ids.extend(dims.iter().map(|d| self.table.strings.intern(d)));
-        let series = self.table.series_index(&ids);
-        self.table.add_row(series, day, &values);
-        self.info.rows_aggregated += n;
+        self.add_day(&key, day, values, n);
         Ok(())
     }
 }

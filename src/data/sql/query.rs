@@ -2,16 +2,162 @@
 //! aggregated to one row per (day, series), restricted to the days the goals read. Nothing from
 //! the goal file is spliced into the text but quoted identifiers (of columns the query returned)
 //! and the query itself; the days are bind parameters (`$1`, `$2`).
+//!
+//! Two forms (docs/sql.md, "What is pushed down"): when the goals' days have a first day,
+//! [`window_sums`] restricts the rows in the scan (an index on the date column can serve it)
+//! and [`coverage`] reads the whole query's date range, row count and series in a lighter
+//! pass; when they do not (an open window, a `delta` metric), the restriction would keep
+//! nearly every row, and [`aggregate`] does both in one pass.
 
 /// What the wrapped query groups by and sums: columns of the user's query, by their exact names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     /// The date column.
     pub day: String,
+    /// Its type, which decides how the days are compared with it.
+    pub day_type: DayType,
     /// The series key columns: platform, account, `where:` dimensions (those the query has).
     pub keys: Vec<String>,
     /// The metric columns, summed.
     pub metrics: Vec<String>,
+    /// Key columns (indices into `keys`) whose values [`window_sums`] restricts, in order,
+    /// to the text arrays `$3`, `$4`, …: the `where:` values every goal filters on.
+    pub filtered: Vec<usize>,
+}
+
+/// The type of the date column, as the database describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayType {
+    /// `date`: compared as it is, so that an index on it serves the restriction.
+    Date,
+    /// `timestamp` (without time zone): compared with the days' midnights.
+    Timestamp,
+    /// `timestamptz`: compared with the days' midnights in the session's time zone (the
+    /// source's), which is the day `CAST(… AS date)` gives it.
+    Timestamptz,
+    /// Anything else (text): cast to a date, row by row.
+    Other,
+}
+
+/// The condition that `source.<day>` falls on a day from `$1` to `$2` (day numbers), written
+/// so that an index on the column can serve it: the column itself on one side.
+fn in_days(shape: &Shape) -> String {
+    let column = format!("source.{}", quote_ident(&shape.day));
+    let first = "DATE '1970-01-01' + CAST($1 AS integer)";
+    let last = "DATE '1970-01-01' + CAST($2 AS integer)";
+    let midnights = |ty: &str| {
+        format!("{column} >= CAST({first} AS {ty}) AND {column} < CAST({last} + 1 AS {ty})")
+    };
+    match shape.day_type {
+        DayType::Date => format!("{column} BETWEEN {first} AND {last}"),
+        DayType::Timestamp => midnights("timestamp"),
+        DayType::Timestamptz => midnights("timestamptz"),
+        DayType::Other => format!("CAST({column} AS date) BETWEEN {first} AND {last}"),
+    }
+}
+
+/// The conditions that the `filtered` key columns hold one of the values of `$3`, `$4`, …
+/// (texts exactly as the query returns them), each after ` AND `.
+fn in_values(shape: &Shape) -> String {
+    shape
+        .filtered
+        .iter()
+        .enumerate()
+        .map(|(j, &k)| {
+            format!(
+                " AND CAST(source.{} AS text) = ANY(${})",
+                quote_ident(&shape.keys[k]),
+                j + 3
+            )
+        })
+        .collect()
+}
+
+/// The typed columns of the query's rows: `d` (days since 1970-01-01), `k0…` (text), and
+/// `m0…` (doubles) when `sums`, else `v0…` (whether the metric has a value).
+fn typed(shape: &Shape, sums: bool) -> Vec<String> {
+    let mut typed = vec![format!(
+        "CAST(source.{} AS date) - DATE '1970-01-01' AS d",
+        quote_ident(&shape.day)
+    )];
+    typed.extend(
+        shape
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("CAST(source.{} AS text) AS k{i}", quote_ident(c))),
+    );
+    typed.extend(shape.metrics.iter().enumerate().map(|(i, c)| {
+        if sums {
+            format!(
+                "CAST(source.{} AS double precision) AS m{i}",
+                quote_ident(c)
+            )
+        } else {
+            format!("source.{} IS NOT NULL AS v{i}", quote_ident(c))
+        }
+    }));
+    typed
+}
+
+/// The sums of the days from `$1` to `$2`, the rows restricted in the scan. Columns: `d`,
+/// `k0…`, `n` (rows), `m0…` (sums, NULL when every value is NULL); one row per (day, series),
+/// none for rows without a date ([`coverage`] counts those).
+pub fn window_sums(user: &str, shape: &Shape) -> String {
+    let keys: Vec<String> = (0..shape.keys.len()).map(|i| format!("k{i}")).collect();
+    let mut select = vec!["d".to_string()];
+    select.extend(keys.iter().cloned());
+    select.push("count(*) AS n".into());
+    select.extend((0..shape.metrics.len()).map(|i| format!("sum(m{i}) AS m{i}")));
+    let group: Vec<&str> = std::iter::once("d")
+        .chain(keys.iter().map(String::as_str))
+        .collect();
+    let mut order: Vec<&str> = keys.iter().map(String::as_str).collect();
+    order.push("d");
+    format!(
+        "SELECT {select}\nFROM (\n  SELECT {typed}\n  FROM (\n{user}\n  ) AS source\n  WHERE {filter}\n) AS typed\nGROUP BY {group}\nORDER BY {order}",
+        select = select.join(", "),
+        typed = typed(shape, true).join(",\n         "),
+        user = trimmed(user),
+        filter = in_days(shape) + &in_values(shape),
+        group = group.join(", "),
+        order = order.join(", "),
+    )
+}
+
+/// What freshness, the report and the series need of every row of the query, per series key:
+/// `k0…`, `first_day`, `last_day` (of its dated rows), `all_rows`, `undated` (rows without a
+/// date) and `undated_valued` (whether one of those has a value of a summed metric). One
+/// scan without sums or casts of the metrics, grouped by the series key only.
+pub fn coverage(user: &str, shape: &Shape) -> String {
+    let keys: Vec<String> = (0..shape.keys.len()).map(|i| format!("k{i}")).collect();
+    let valued = if shape.metrics.is_empty() {
+        "FALSE".to_string()
+    } else {
+        (0..shape.metrics.len())
+            .map(|i| format!("v{i}"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    let mut select = keys.clone();
+    select.extend([
+        "min(d) AS first_day".to_string(),
+        "max(d) AS last_day".into(),
+        "count(*) AS all_rows".into(),
+        "count(*) FILTER (WHERE d IS NULL) AS undated".into(),
+        format!("coalesce(bool_or(d IS NULL AND ({valued})), FALSE) AS undated_valued"),
+    ]);
+    let grouped = if keys.is_empty() {
+        String::new()
+    } else {
+        format!("\nGROUP BY {keys}\nORDER BY {keys}", keys = keys.join(", "))
+    };
+    format!(
+        "SELECT {select}\nFROM (\n  SELECT {typed}\n  FROM (\n{user}\n  ) AS source\n) AS typed{grouped}",
+        select = select.join(", "),
+        typed = typed(shape, false).join(",\n         "),
+        user = trimmed(user),
+    )
 }
 
 /// `name` as a quoted identifier: `"Post ""id"""`. Any text is safe inside: a doubled quote is
@@ -38,24 +184,7 @@ pub fn trimmed(user: &str) -> &str {
 pub fn aggregate(user: &str, shape: &Shape) -> String {
     let keys: Vec<String> = (0..shape.keys.len()).map(|i| format!("k{i}")).collect();
     let sums: Vec<String> = (0..shape.metrics.len()).map(|i| format!("m{i}")).collect();
-    let mut typed = vec![format!(
-        "CAST(source.{} AS date) - DATE '1970-01-01' AS d",
-        quote_ident(&shape.day)
-    )];
-    typed.extend(
-        shape
-            .keys
-            .iter()
-            .zip(&keys)
-            .map(|(c, k)| format!("CAST(source.{} AS text) AS {k}", quote_ident(c))),
-    );
-    typed.extend(
-        shape
-            .metrics
-            .iter()
-            .zip(&sums)
-            .map(|(c, m)| format!("CAST(source.{} AS double precision) AS {m}", quote_ident(c))),
-    );
+    let typed = typed(shape, true);
     let group: Vec<&str> = std::iter::once("d")
         .chain(keys.iter().map(String::as_str))
         .collect();
@@ -97,8 +226,10 @@ mod tests {
     fn shape() -> Shape {
         Shape {
             day: "posted_on".into(),
+            day_type: DayType::Date,
             keys: vec!["network".into(), "Account \"x\"".into()],
             metrics: vec!["impressions".into()],
+            filtered: Vec::new(),
         }
     }
 
