@@ -96,20 +96,19 @@ fn file_text(out: &mut String, file: &FileReport) {
     }
     line(out, "read as", &read.join(", "));
     if !file.sheets.is_empty() {
-        let sheets = crate::suggest::quote_list(&file.sheets);
-        let first = file.sheet.as_deref().unwrap_or_default();
-        line(
-            out,
-            "sheets",
-            &format!("{sheets}; `{first}` read (`sheet:` picks another)"),
-        );
+        line(out, "sheets", &crate::suggest::quote_list(&file.sheets));
     }
     for note in &file.notes {
         line(out, "note", note);
     }
     let n = file.blocks.len();
     if n > 1 {
-        line(out, "blocks", &format!("{n}, each with its own header"));
+        let what = if file.sheets.len() > 1 {
+            "over its sheets"
+        } else {
+            "each with its own header"
+        };
+        line(out, "blocks", &format!("{n}, {what}"));
     }
     for (i, block) in file.blocks.iter().enumerate() {
         block_text(out, block, (n > 1).then_some((i + 1, n)));
@@ -131,7 +130,12 @@ fn block_text(out: &mut String, block: &BlockReport, of: Option<(usize, usize)>)
     if let Some((i, n)) = of {
         let header = block.headers.join(",");
         let name = block.title.as_deref().unwrap_or(&header);
-        let _ = writeln!(out, "  block {i} of {n}: `{name}`");
+        let sheet = block
+            .sheet
+            .as_deref()
+            .map(|s| format!(" on sheet `{s}`"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  block {i} of {n}{sheet}: `{name}`");
     }
     let row = |out: &mut String, key: &str, value: &str| {
         line(out, &format!("{indent}{key}"), value);

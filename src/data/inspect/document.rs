@@ -31,10 +31,8 @@ pub struct FileReport {
     pub path: String,
     /// How it is read: by its extension, as `check` decides.
     pub format: SourceFormat,
-    /// A workbook's sheets, in workbook order (empty for other formats).
+    /// A workbook's sheets, in workbook order (empty for other formats); each is inspected.
     pub sheets: Vec<String>,
-    /// The sheet read (the first).
-    pub sheet: Option<String>,
     /// How the text was decoded (CSV and a sheet's text; absent for JSON).
     pub encoding: Option<EncodingReport>,
     /// The field delimiter: `comma`, `semicolon`, `tab` or `pipe` (CSV only).
@@ -65,6 +63,8 @@ pub struct EncodingReport {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlockReport {
+    /// The workbook's sheet the block is on, when the workbook has several.
+    pub sheet: Option<String>,
     /// The title record(s) before its header (`Instagram follows`), joined with ` / `.
     pub title: Option<String>,
     /// The 1-based line the block starts on (a title or comment line, or its header); absent

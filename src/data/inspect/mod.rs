@@ -212,7 +212,8 @@ fn survey(
 
 /// Inspects one file: its blocks found with every preset's headers as hints; when a block
 /// matches a preset, found again as that preset finds them (the blocks `check` sees with the
-/// suggested entry); then each block read through its entry.
+/// suggested entry); then each block read through its entry. Every sheet of a workbook is
+/// inspected so.
 pub fn inspect(path: &Path, catalog: &Catalog, year: Year) -> Result<FileReport, DataError> {
     let display = path.display().to_string();
     super::one_file(path, &super::PathOrigin::Inspect)?;
@@ -220,7 +221,50 @@ pub fn inspect(path: &Path, catalog: &Catalog, year: Year) -> Result<FileReport,
     keys.insert("path".into(), display.clone().into());
     let bare = source_of(&keys).map_err(|e| DataError::at(&display, None, e))?;
     let format = super::format_of(path, &bare);
-    let mut found = survey(path, &display, &survey_plan(&bare)?, catalog)?;
+    let sheets = match format {
+        SourceFormat::Excel => std::fs::read(path)
+            .map(|b| super::excel::sheet_names(&b))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut report = FileReport {
+        path: display.clone(),
+        format,
+        sheets: sheets.clone(),
+        encoding: None,
+        delimiter: None,
+        sep_line: false,
+        notes: Vec::new(),
+        blocks: Vec::new(),
+    };
+    // The parts read one by one: the file, or each sheet (named only when there are several).
+    let parts: Vec<Option<String>> = if sheets.len() > 1 {
+        sheets.into_iter().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    for sheet in parts {
+        let mut keys = keys.clone();
+        if let Some(s) = &sheet {
+            keys.insert("sheet".into(), s.clone().into());
+        }
+        inspect_part(path, &display, catalog, year, keys, sheet, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Inspects the file (or one sheet of it), adding its blocks to `report`.
+fn inspect_part(
+    path: &Path,
+    display: &str,
+    catalog: &Catalog,
+    year: Year,
+    mut keys: serde_json::Map<String, serde_json::Value>,
+    sheet: Option<String>,
+    report: &mut FileReport,
+) -> Result<(), DataError> {
+    let bare = source_of(&keys).map_err(|e| DataError::at(display, None, e))?;
+    let mut found = survey(path, display, &survey_plan(&bare)?, catalog)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -232,45 +276,30 @@ pub fn inspect(path: &Path, catalog: &Catalog, year: Year) -> Result<FileReport,
         .find_map(|b| fit_of(b).filter(|f| f.matches).map(|f| f.preset));
     if let Some(p) = chosen {
         keys.insert("preset".into(), p.id.into());
-        let with = source_of(&keys).map_err(|e| DataError::at(&display, None, e))?;
+        let with = source_of(&keys).map_err(|e| DataError::at(display, None, e))?;
         let plan = super::plan("inspect", &with, &TimeZone::UTC)?;
-        found = survey(path, &display, &plan, catalog)?;
+        found = survey(path, display, &plan, catalog)?;
     }
-    let sheets = match format {
-        SourceFormat::Excel => std::fs::read(path)
-            .map(|b| super::excel::sheet_names(&b))
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    let mut report = FileReport {
-        path: display.clone(),
-        format,
-        sheet: sheets.first().cloned(),
-        sheets,
-        encoding: None,
-        delimiter: None,
-        sep_line: false,
-        notes: Vec::new(),
-        blocks: Vec::new(),
-    };
-    if let Opened::Csv(csv) = &found.first {
-        report.encoding = (format == SourceFormat::Csv).then(|| EncodingReport {
+    if let Opened::Csv(csv) = &found.first
+        && report.format == SourceFormat::Csv
+    {
+        report.encoding = Some(EncodingReport {
             name: csv.encoding.name.to_string(),
             bom: csv.encoding.bom,
             guessed: csv.encoding.guessed,
         });
         report.delimiter = Some(delimiter_name(csv.delimiter).to_string());
         report.sep_line = csv.sep.is_some();
-        report.notes.clone_from(&csv.notes);
+    }
+    if let Opened::Csv(csv) = &found.first {
+        report.notes.extend(csv.notes.iter().cloned());
     }
     let context = Context {
         path,
-        display: &display,
+        display,
         catalog,
         year,
-        sheet: (report.sheets.len() > 1)
-            .then(|| report.sheet.clone())
-            .flatten(),
+        sheet,
         file_preset: chosen,
     };
     for (i, (block, label)) in found.blocks.into_iter().zip(found.labels).enumerate() {
@@ -279,7 +308,7 @@ pub fn inspect(path: &Path, catalog: &Catalog, year: Year) -> Result<FileReport,
             .blocks
             .push(inspect_block(&context, i, block, label.as_deref(), fit));
     }
-    Ok(report)
+    Ok(())
 }
 
 /// What every block of one file shares.
@@ -360,6 +389,7 @@ fn inspect_block(
         }
     }
     let mut report = BlockReport {
+        sheet: cx.sheet.clone(),
         title: block.title,
         start_line: block.start_line,
         header_line: block.header_line,

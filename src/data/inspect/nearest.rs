@@ -94,8 +94,9 @@ fn distinctive(header: &str, catalog: &Catalog) -> bool {
 ///
 /// A block matches a preset when it has the preset's date column and either one of its
 /// distinctive headers (`Video views` is a metric id, every export's; `Primary`, `Publish time`,
-/// `Reached audience` are not) or only headers the preset names (TikTok's `Date,Video
-/// Views,Profile Views,Likes,…`); a date column is no distinctive header. A block with GA4's `# Start date:` comment (`offsets`)
+/// `Reached audience` are not) or only headers the preset names, three of them metric headers
+/// (TikTok's `Date,Video Views,Profile Views,Likes,…`) or fewer in a file named like the
+/// export (`Overview.xlsx`); a date column is no distinctive header. A block with GA4's `# Start date:` comment (`offsets`)
 /// matches the website preset. Ranked by: matching; distinctive headers in common; the
 /// preset's platform (`TIKTOK_AUDIENCE_RAW.csv`) and the platform's own name of the export
 /// (`Chart data.csv`, from the preset's description) in the file's name; the preset's date
@@ -121,21 +122,23 @@ pub fn best(headers: &[String], offsets: bool, file_name: &str, catalog: &Catalo
             .filter(|h| names.contains(h) && !dates.contains(h) && distinctive(h, catalog))
             .count()
             + usize::from(ga4);
-        let all_named = known == have.len()
-            && metric_headers(p)
-                .iter()
-                .filter(|m| have.contains(m))
-                .count()
-                >= 3;
+        let in_name = |text: Option<String>| text.is_some_and(|n| squashed(&name).contains(&n));
+        let named_export = in_name(export_name(p));
+        let named_platform = in_name(p.platform.filter(|pl| pl.len() >= 4).map(squashed));
+        let metric_count = metric_headers(p)
+            .iter()
+            .filter(|m| have.contains(m))
+            .count();
+        // Only headers the preset names: enough with three of its metric headers, or with the
+        // export's own name in the file's name (`Overview.xlsx`).
+        let all_named =
+            known == have.len() && metric_count >= 1 && (metric_count >= 3 || named_export);
         if marks == 0 && !all_named {
             continue;
         }
-        let has_metric = metric_headers(p).iter().any(|m| have.contains(m));
-        let matches = dated(p, &have, offsets) && ((marks > 0 && has_metric) || all_named || ga4);
-        let hinted = usize::from(
-            p.platform
-                .is_some_and(|pl| pl.len() >= 4 && name.contains(pl)),
-        ) + usize::from(export_name(p).is_some_and(|n| squashed(&name).contains(&n)));
+        let matches =
+            dated(p, &have, offsets) && ((marks > 0 && metric_count > 0) || all_named || ga4);
+        let hinted = usize::from(named_platform) + usize::from(named_export);
         let date_at = date_position(p, &have).unwrap_or(usize::MAX);
         ranked.push(((matches, marks, hinted, usize::MAX - date_at, known), p));
     }
