@@ -28,6 +28,7 @@
 //! | `select.rs` | [`Selection`] (the series a goal names) and [`SeriesSet`] (those series found in a [`DataSet`]) |
 //! | `sums.rs` | what evaluation reads: [`DaySums`] (totals over days), [`EachSeries`] (per-series values), [`Compensated`] |
 //! | `sql/` | query sources (`sql:` + `url:`): the aggregate pushed down to PostgreSQL, read into the same table |
+//! | `inspect/` | `goalpost inspect`: every block of one export found and read through a suggested source entry, with the functions above |
 //!
 //! Evaluation (`eval`) reaches the data only through [`DataSet`], [`SeriesSet`] and the sums it
 //! hands out; pages, prefetching and rollups stay behind them.
