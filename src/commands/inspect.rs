@@ -149,7 +149,9 @@ fn block_text(out: &mut String, block: &BlockReport, of: Option<(usize, usize)>)
         row(out, "header", &format!("line {h}{start}"));
     }
     row(out, "preset", &preset_text(block));
-    row(out, "date", &date_text(block));
+    if block.problem.is_none() || block.date.column.is_some() {
+        row(out, "date", &date_text(block));
+    }
     if let Some(rows) = &block.rows {
         let mut text = format!("{} read", rows.read);
         if rows.totals > 0 {

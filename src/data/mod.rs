@@ -265,7 +265,10 @@ fn one_file(full: &Path, origin: &PathOrigin) -> Result<(), DataError> {
             None,
             format!("the export `{shown}` is {what}, not a regular file"),
         )
-        .help("point `path:` or `--data NAME=PATH` at an exported file"))
+        .help(match origin {
+            PathOrigin::Inspect => "name an exported file",
+            _ => "point `path:` or `--data NAME=PATH` at an exported file",
+        }))
     } else {
         Err(
             DataError::at(&shown, None, format!("the export `{shown}` does not exist")).help(

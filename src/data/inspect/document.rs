@@ -175,6 +175,8 @@ pub struct SuggestedSource {
     pub platform: Option<String>,
     /// `date_column:` when no preset matches and the date column is not named `Date`.
     pub date_column: Option<String>,
+    /// `decimal: ","` for a decimal-comma export (`1.234` is a thousand).
+    pub decimal: Option<String>,
     /// `year:` for year-less dates.
     pub year: Option<i16>,
     /// The entry as YAML, indented to paste under `sources:`.

@@ -374,17 +374,36 @@ fn inspect_block(
         keys.insert("date_column".into(), d.into());
     }
     let mut found = read_entry(cx, &keys);
-    if found.is_err() {
-        let mut with_year = keys.clone();
-        with_year.insert("year".into(), cx.year.value.into());
-        if let Ok(f) = read_entry(cx, &with_year) {
-            keys = with_year;
+    // The keys the reader's errors ask for, tried when the entry alone cannot read the block:
+    // `year:` for year-less dates, `decimal: ","` for a decimal-comma export whose thousands
+    // separators would read as decimals. An entry that reads with one keeps it, and says so.
+    let retries: [&[(&str, serde_json::Value)]; 3] = [
+        &[("year", cx.year.value.into())],
+        &[("decimal", ",".into())],
+        &[("year", cx.year.value.into()), ("decimal", ",".into())],
+    ];
+    for added in retries {
+        if found.is_ok() {
+            break;
+        }
+        let mut with = keys.clone();
+        for (k, v) in added {
+            with.insert((*k).to_string(), v.clone());
+        }
+        if let Ok(f) = read_entry(cx, &with) {
+            keys = with;
             found = Ok(f);
-            if !cx.year.given {
-                guesses.push(format!(
-                    "`year: {}` is this year, a guess: set the year of the newest row (or run with `--year`)",
-                    cx.year.value
-                ));
+            for (k, _) in added {
+                match *k {
+                    "year" if !cx.year.given => guesses.push(format!(
+                        "`year: {}` is this year, a guess: set the year of the newest row (or run with `--year`)",
+                        cx.year.value
+                    )),
+                    "decimal" => guesses.push(
+                        "`decimal: \",\"`: numbers such as `2.081` read as thousands (a decimal-comma export); write `decimal: \".\"` if they are decimals".to_string(),
+                    ),
+                    _ => {}
+                }
             }
         }
     }
@@ -502,6 +521,7 @@ fn suggested(
         block: text("block"),
         platform: text("platform"),
         date_column: text("date_column"),
+        decimal: text("decimal"),
         year: keys
             .get("year")
             .and_then(serde_json::Value::as_i64)
@@ -562,6 +582,7 @@ pub fn entry_yaml(s: &SuggestedSource, path: &str) -> String {
         ("block", s.block.as_deref()),
         ("platform", s.platform.as_deref()),
         ("date_column", s.date_column.as_deref()),
+        ("decimal", s.decimal.as_deref()),
     ];
     for (key, value) in keys {
         if let Some(v) = value {
