@@ -5,13 +5,16 @@
 //! rewrites it) and validates; `init --from` writes a goal file `validate` accepts and `check`
 //! runs, and never overwrites. On the real-export corpus (`../shared/real-exports`, skipped
 //! with a note when absent, as `real_exports.rs` does) inspect reads every file and suggests
-//! the preset `expected.yaml` names.
+//! the preset `expected.yaml` names, and every figure `real_exports.rs` reproduces with the
+//! preset is reproduced with inspect's entries instead (plus what the corpus allows on top of
+//! a preset).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::real_exports;
 use crate::support::{assert_committed, assert_exit, goalpost, read};
 use goalpost::data::inspect::document::{INSPECT_SCHEMA_TEXT, generate_schema};
 
@@ -34,9 +37,11 @@ fn inspect_json(files: &[PathBuf]) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
-/// The fixtures with an entry, and for each block with a source: (metric, hand-computed
-/// total over all its rows, the last date).
-const EXPECTED: &[(&str, &[(&str, f64, &str)])] = &[
+/// A block with a source: (metric, hand-computed total over all its rows, the last date).
+type Block = (&'static str, f64, &'static str);
+
+/// The fixtures with an entry, and their blocks with a source.
+const EXPECTED: &[(&str, &[Block])] = &[
     // Follows 3 + 5 + 4; Instagram follows 7 + 2.
     (
         "meta-follows.csv",
@@ -353,4 +358,139 @@ fn inspect_reads_every_real_export_and_suggests_its_preset() {
         files.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The entry inspect suggests for one file of a corpus entry (the block the entry selects, when
+/// it selects one), with the entry's year.
+fn suggested_for(dir: &Path, file: &str, entry: &Value) -> Result<Value, String> {
+    let mut cmd = goalpost();
+    cmd.args(["inspect", "-f", "json"]).arg(dir.join(file));
+    if let Some(year) = entry["user_adds"]["year"].as_i64() {
+        cmd.args(["--year", &year.to_string()]);
+    }
+    let out = cmd.output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("{file}: {e}"))?;
+    let squash = |s: &str| s.to_lowercase().replace(' ', "");
+    let wanted = entry["select"]
+        .as_str()
+        .and_then(real_exports::selected)
+        .map(squash);
+    doc["files"][0]["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| &b["source"])
+        .filter(|s| !s.is_null())
+        .find(|s| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| s["block"].as_str().map(squash).as_ref() == Some(w))
+        })
+        .cloned()
+        .ok_or_else(|| format!("{file}: no entry for {:?}", entry["select"]))
+}
+
+/// The goal file of a corpus entry built from inspect's entries: their YAML as printed, plus
+/// what the corpus allows on top of a preset (the platform `meta-daily` cannot know, the
+/// entry's `columns:` and other keys but `year:`, which `--year` gave).
+fn goal_file_from_inspect(dir: &Path, entry: &Value) -> Result<String, String> {
+    let files: Vec<&str> = match &entry["file"] {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        other => return Err(format!("file: {other}")),
+    };
+    let platform = entry["platform"].as_str().unwrap_or_default();
+    let adds = entry["user_adds"].as_object();
+    let mut out = String::from("version: 1\ntimezone: UTC\n");
+    if let Some(columns) = entry["user_adds"]["columns"].as_object() {
+        out.push_str("metrics:\n");
+        for id in columns.values().filter_map(Value::as_str) {
+            let _ = writeln!(out, "  {id}: {{unit: count}}");
+        }
+    }
+    out.push_str("sources:\n");
+    for (i, file) in files.iter().enumerate() {
+        let s = suggested_for(dir, file, entry)?;
+        let id = s["id"].as_str().unwrap_or_default();
+        let yaml = s["yaml"].as_str().unwrap_or_default();
+        out.push_str(&yaml.replacen(&format!("  {id}:"), &format!("  s{i}:"), 1));
+        if s["platform"].is_null() && s["preset"] == "meta-daily" {
+            let _ = writeln!(out, "    platform: {platform}");
+        }
+        for (key, value) in adds.into_iter().flatten() {
+            if key != "year" {
+                let _ = writeln!(out, "    {key}: {}", real_exports::yaml(value));
+            }
+        }
+    }
+    let window = &entry["window"];
+    let _ = write!(
+        out,
+        "goals:\n  - id: g\n    metric: {}\n    platform: {platform}\n    start: {}\n    deadline: {}\n    target: {{at_least: 1}}\n",
+        entry["metric"].as_str().unwrap_or_default(),
+        real_exports::date(&window["start"]),
+        real_exports::date(&window["end"]),
+    );
+    Ok(out)
+}
+
+fn check_entry_through_inspect(dir: &Path, entry: &Value) -> Result<(), String> {
+    let goals = goal_file_from_inspect(dir, entry)?;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("goals.yaml");
+    std::fs::write(&file, &goals).unwrap();
+    let end: jiff::civil::Date = real_exports::date(&entry["window"]["end"]).parse().unwrap();
+    let out = goalpost()
+        .arg("check")
+        .arg(&file)
+        .args(["--as-of", &end.tomorrow().unwrap().to_string()])
+        .args(["-f", "json", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|_| format!("{}\n{goals}", String::from_utf8_lossy(&out.stderr)))?;
+    let actual = doc["goals"][0]["actual"].as_f64();
+    let want = entry["value"].as_f64().unwrap_or(f64::NAN);
+    match actual {
+        Some(got) if real_exports::same_number(want, got) => Ok(()),
+        other => Err(format!("got {other:?}, expected {want}\n{goals}")),
+    }
+}
+
+#[test]
+fn inspects_entries_reproduce_every_figure_the_presets_reproduce() {
+    let dir = corpus();
+    let manifest = dir.join("expected.yaml");
+    if !manifest.is_file() {
+        eprintln!(
+            "\ninspect: corpus figures SKIPPED, {} does not exist",
+            manifest.display()
+        );
+        return;
+    }
+    let dir = dir.canonicalize().unwrap();
+    let entries: Vec<Value> = serde_saphyr::from_str(&read(&manifest)).unwrap();
+    // The entries `check` reproduces with the preset and the corpus's keys (real_exports.rs):
+    // with inspect's entries instead, each must give the same figure.
+    let passing = read(&root().join(real_exports::PASSING));
+    let listed: Vec<&Value> = entries
+        .iter()
+        .filter(|e| passing.lines().any(|l| e["id"] == l.trim()))
+        .collect();
+    assert!(listed.len() >= 90, "{} entries", listed.len());
+    let results = crate::pool::run(&listed, |e| check_entry_through_inspect(&dir, e));
+    let failures: Vec<String> = listed
+        .iter()
+        .zip(results)
+        .filter_map(|(e, r)| match r {
+            Ok(Ok(())) => None,
+            Ok(Err(why)) | Err(why) => Some(format!("{}: {why}", e["id"])),
+        })
+        .collect();
+    eprintln!(
+        "\ninspect: {} of {} figures reproduced through inspect's entries",
+        listed.len() - failures.len(),
+        listed.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
