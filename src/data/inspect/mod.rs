@@ -8,22 +8,33 @@
 //! itself (`plan`, `open_file`, `read_rows` of `data/mod.rs`), so what is reported for the
 //! columns, dates and rows is what `check` reads with that entry. The whole file is read, as
 //! `check` reads it.
+//!
+//! | file | owns |
+//! |---|---|
+//! | `mod.rs` | the flow: every file, each sheet of a workbook, its blocks surveyed (first with every preset's hints, then with the matching preset's) |
+//! | `nearest.rs` | the preset a block's headers match, or the nearest and how they differ |
+//! | `block.rs` | one block: the keys of its entry, the keys the reader's errors ask for, its report |
+//! | `read.rs` | a block read through an entry as `check` reads it: columns, dates, rows |
+//! | `entry.rs` | the entry's id and its YAML |
+//! | `document.rs` | the JSON document and its schema |
 
+mod block;
 pub mod document;
+mod entry;
 mod nearest;
+mod read;
+
+pub use entry::entry_yaml;
 
 use std::path::Path;
 
 use jiff::tz::TimeZone;
 
-use super::layout::{Field, FileLayout, PlanColumn, SourcePlan, normalize};
-use super::{DataError, Needs, Opened, Table, hashing, presets};
+use super::layout::{PlanColumn, SourcePlan, normalize};
+use super::{DataError, Opened, hashing, presets};
 use crate::catalog::Catalog;
 use crate::spec::model::{Source, SourceFormat};
-use document::{
-    BlockReport, ColumnReport, DateReport, EncodingReport, FileReport, InspectDocument,
-    PresetReport, RowsReport, SuggestedSource,
-};
+use document::{EncodingReport, FileReport, InspectDocument};
 
 /// The year given to year-less dates (`year:`), and whether the user gave it (`--year`) or it
 /// is this year, a guess the report says it made.
@@ -50,7 +61,7 @@ pub fn inspect_all(
             Ok(mut report) => {
                 for block in &mut report.blocks {
                     if let Some(s) = &mut block.source {
-                        s.id = unique(&s.id, &mut ids);
+                        s.id = entry::unique(&s.id, &mut ids);
                         s.yaml = entry_yaml(s, &s.path);
                     }
                 }
@@ -68,18 +79,6 @@ pub fn inspect_all(
         files,
     };
     (doc, errors)
-}
-
-/// `id`, or `id-2`, `id-3`, … when it is taken.
-fn unique(id: &str, taken: &mut Vec<String>) -> String {
-    let mut candidate = id.to_string();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{id}-{n}");
-        n += 1;
-    }
-    taken.push(candidate.clone());
-    candidate
 }
 
 /// A source declaration from its keys, through the goal file's own deserializer (so that an
@@ -304,13 +303,16 @@ fn inspect_part(
     };
     for (i, (block, label)) in found.blocks.into_iter().zip(found.labels).enumerate() {
         let fit = fit_of(&block);
-        report
-            .blocks
-            .push(inspect_block(&context, i, block, label.as_deref(), fit));
+        report.blocks.push(block::inspect_block(
+            &context,
+            i,
+            block,
+            label.as_deref(),
+            fit,
+        ));
     }
     Ok(())
 }
-
 /// What every block of one file shares.
 struct Context<'a> {
     path: &'a Path,
@@ -329,416 +331,5 @@ fn delimiter_name(d: u8) -> &'static str {
         b'\t' => "tab",
         b'|' => "pipe",
         _ => "comma",
-    }
-}
-
-/// The block's report: the preset fit, then the suggested entry read as `check` would.
-fn inspect_block(
-    cx: &Context,
-    index: usize,
-    block: Surveyed,
-    label: Option<&str>,
-    fit: Option<nearest::Fit>,
-) -> BlockReport {
-    let preset = fit
-        .as_ref()
-        .filter(|f| f.matches)
-        .map(|f| f.preset)
-        .or(label.and(cx.file_preset));
-    let mut keys = serde_json::Map::new();
-    keys.insert("path".into(), cx.display.into());
-    if let Some(p) = preset {
-        keys.insert("preset".into(), p.id.into());
-    }
-    if let Some(s) = &cx.sheet {
-        keys.insert("sheet".into(), s.clone().into());
-    }
-    if let Some(l) = label {
-        keys.insert("block".into(), l.into());
-    }
-    let mut guesses = Vec::new();
-    if preset.is_none_or(|p| p.platform.is_none()) {
-        match title_platform(block.title.as_deref()) {
-            Some(p) => {
-                keys.insert("platform".into(), p.into());
-            }
-            None => guesses.push(
-                "the file does not say which platform it is from: add `platform:` to the entry (a goal with a `platform:` reads only rows of that platform)"
-                    .to_string(),
-            ),
-        }
-    }
-    if preset.is_none()
-        && let Some(d) = date_header(&block.headers)
-    {
-        keys.insert("date_column".into(), d.into());
-    }
-    let mut found = read_entry(cx, &keys);
-    // The keys the reader's errors ask for, tried when the entry alone cannot read the block:
-    // `year:` for year-less dates, `decimal: ","` for a decimal-comma export whose thousands
-    // separators would read as decimals. An entry that reads with one keeps it, and says so.
-    let retries: [&[(&str, serde_json::Value)]; 3] = [
-        &[("year", cx.year.value.into())],
-        &[("decimal", ",".into())],
-        &[("year", cx.year.value.into()), ("decimal", ",".into())],
-    ];
-    for added in retries {
-        if found.is_ok() {
-            break;
-        }
-        let mut with = keys.clone();
-        for (k, v) in added {
-            with.insert((*k).to_string(), v.clone());
-        }
-        if let Ok(f) = read_entry(cx, &with) {
-            keys = with;
-            found = Ok(f);
-            for (k, _) in added {
-                match *k {
-                    "year" if !cx.year.given => guesses.push(format!(
-                        "`year: {}` is this year, a guess: set the year of the newest row (or run with `--year`)",
-                        cx.year.value
-                    )),
-                    "decimal" => guesses.push(
-                        "`decimal: \",\"`: numbers such as `2.081` read as thousands (a decimal-comma export); write `decimal: \".\"` if they are decimals".to_string(),
-                    ),
-                    _ => {}
-                }
-            }
-        }
-    }
-    let mut report = BlockReport {
-        sheet: cx.sheet.clone(),
-        title: block.title,
-        start_line: block.start_line,
-        header_line: block.header_line,
-        headers: block.headers.clone(),
-        preset: PresetReport {
-            id: fit.as_ref().map(|f| f.preset.id.to_string()),
-            matches: fit.as_ref().is_some_and(|f| f.matches),
-            missing: fit.as_ref().map(|f| f.missing.clone()).unwrap_or_default(),
-            extra: fit.map(|f| f.extra).unwrap_or_default(),
-        },
-        date: DateReport {
-            column: None,
-            form: None,
-            strftime: None,
-            year_less: false,
-            offsets_from: None,
-            first: None,
-            last: None,
-        },
-        columns: Vec::new(),
-        unmapped: Vec::new(),
-        rows: None,
-        source: None,
-        guesses,
-        problem: None,
-    };
-    match found {
-        Ok(found) if found.picked.is_some_and(|p| p != index) => {
-            report.guesses.clear();
-            report.problem = Some(format!(
-                "`block: {}` names an earlier block of the same title too, so no entry can read this one",
-                label.unwrap_or_default()
-            ));
-        }
-        Ok(found) => {
-            report.date = found.date;
-            report.columns = found.columns;
-            report.unmapped = found.unmapped;
-            report.rows = Some(found.rows);
-            report.source = Some(suggested(&keys, cx, index, label));
-        }
-        Err(e) => {
-            report.guesses.clear();
-            report.problem = Some(match &e.detail.help {
-                Some(help) => format!("{} ({help})", e.detail.message),
-                None => e.detail.message.clone(),
-            });
-        }
-    }
-    report
-}
-
-/// The platform a title record starts with (`Instagram follows`), when it is a known one.
-fn title_platform(title: Option<&str>) -> Option<String> {
-    let first = title?.split_whitespace().next()?.to_lowercase();
-    crate::catalog::BUILTIN_PLATFORMS
-        .contains(&first.as_str())
-        .then_some(first)
-}
-
-/// Without a preset: the first header any preset dates rows by, when it is not a name every
-/// source tries (`Date`).
-fn date_header(headers: &[String]) -> Option<String> {
-    let generic = ["date", "day", "datum"];
-    let mut known: Vec<String> = Vec::new();
-    for id in presets::names() {
-        if let Some(p) = presets::get(id) {
-            known.extend(p.date_columns.iter().map(|d| normalize(d)));
-        }
-    }
-    if headers
-        .iter()
-        .any(|h| generic.contains(&normalize(h).as_str()))
-    {
-        return None;
-    }
-    headers
-        .iter()
-        .find(|h| known.contains(&normalize(h)))
-        .cloned()
-}
-
-/// The suggested entry (its id made unique and its YAML written by [`inspect_all`]).
-fn suggested(
-    keys: &serde_json::Map<String, serde_json::Value>,
-    cx: &Context,
-    index: usize,
-    label: Option<&str>,
-) -> SuggestedSource {
-    let text = |k: &str| keys.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let stem = cx
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut id = slug(&stem);
-    if let Some(l) = label {
-        let part = slug(l);
-        id = if part.is_empty() {
-            format!("{id}-{}", index + 1)
-        } else {
-            format!("{id}-{part}")
-        };
-    }
-    SuggestedSource {
-        id,
-        path: cx.display.to_string(),
-        preset: text("preset"),
-        sheet: text("sheet"),
-        block: text("block"),
-        platform: text("platform"),
-        date_column: text("date_column"),
-        decimal: text("decimal"),
-        year: keys
-            .get("year")
-            .and_then(serde_json::Value::as_i64)
-            .and_then(|y| i16::try_from(y).ok()),
-        yaml: String::new(),
-    }
-}
-
-/// Lower-case letters and digits, other runs as one `-`, at most 40 characters; `export` when
-/// nothing is left (a source id starts with a letter or digit).
-fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out: String = out.trim_end_matches('-').chars().take(40).collect();
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        "export".to_string()
-    } else {
-        out
-    }
-}
-
-/// A scalar as YAML: plain when it cannot be read as anything but that string, else quoted
-/// (JSON's quoting is YAML's).
-fn scalar(text: &str) -> String {
-    let plain = text
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '/' || c == '_')
-        && text
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ' '))
-        && !text.ends_with(' ')
-        && text.parse::<f64>().is_err()
-        && !matches!(
-            text.to_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-        );
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
-    }
-}
-
-/// The entry as YAML lines, indented to sit under `sources:`, with `path` as its path.
-pub fn entry_yaml(s: &SuggestedSource, path: &str) -> String {
-    let mut out = format!("  {}:\n    path: {}\n", s.id, scalar(path));
-    let keys = [
-        ("preset", s.preset.as_deref()),
-        ("sheet", s.sheet.as_deref()),
-        ("block", s.block.as_deref()),
-        ("platform", s.platform.as_deref()),
-        ("date_column", s.date_column.as_deref()),
-        ("decimal", s.decimal.as_deref()),
-    ];
-    for (key, value) in keys {
-        if let Some(v) = value {
-            out.push_str(&format!("    {key}: {}\n", scalar(v)));
-        }
-    }
-    if let Some(y) = s.year {
-        out.push_str(&format!("    year: {y}\n"));
-    }
-    out
-}
-
-/// What reading a block through an entry gave.
-struct Found {
-    /// The block the entry's `block:` picked (CSV).
-    picked: Option<usize>,
-    date: DateReport,
-    columns: Vec<ColumnReport>,
-    unmapped: Vec<String>,
-    rows: RowsReport,
-}
-
-/// Reads the file through the entry `keys` as `check` would, every row.
-fn read_entry(
-    cx: &Context,
-    keys: &serde_json::Map<String, serde_json::Value>,
-) -> Result<Found, DataError> {
-    let source = source_of(keys).map_err(|e| DataError::at(cx.display, None, e))?;
-    let plan = super::plan("inspect", &source, &TimeZone::UTC)?;
-    let mut hasher = hashing::Hashing::open(cx.path, cx.display)?;
-    let bytes = std::fs::metadata(cx.path).map_or(0, |m| m.len());
-    let (file, layout) = super::open_file(
-        cx.path,
-        cx.display,
-        &plan,
-        cx.catalog,
-        &Needs::default(),
-        bytes,
-        &mut hasher,
-        None,
-    )?;
-    let picked = match &file {
-        Opened::Csv(csv) => Some(csv.block),
-        Opened::Json(_) => None,
-    };
-    let mut provides: Vec<String> = Vec::new();
-    for m in layout.metric_ids() {
-        if !provides.iter().any(|p| p == m) {
-            provides.push(m.to_string());
-        }
-    }
-    let mut table = Table::new(provides, Vec::new());
-    let counts = super::read_rows(
-        &plan, &layout, cx.catalog, cx.display, file, &mut table, bytes,
-    )?;
-    let (columns, unmapped) = columns_of(&layout);
-    Ok(Found {
-        picked,
-        date: date_of(&plan, &layout, table.day_range),
-        columns,
-        unmapped,
-        rows: RowsReport {
-            read: counts.rows,
-            totals: counts.totals,
-            undated: counts.undated,
-        },
-    })
-}
-
-/// The metric columns and the others (the date, platform and account columns left out).
-fn columns_of(layout: &FileLayout) -> (Vec<ColumnReport>, Vec<String>) {
-    let header = |c: usize| layout.headers.get(c).cloned().unwrap_or_default();
-    let mut metrics: Vec<&(usize, String, _, f64)> = layout.metrics.iter().collect();
-    metrics.sort_by_key(|(c, ..)| *c);
-    let columns = metrics
-        .iter()
-        .map(|(c, metric, _, scale)| ColumnReport {
-            header: header(*c),
-            metric: metric.clone(),
-            #[allow(clippy::float_cmp, reason = "1 is written, never computed")]
-            scale: (*scale != 1.0).then_some(*scale),
-        })
-        .collect();
-    let special = |c: usize| {
-        c == layout.date
-            || matches!(layout.platform, Field::Column(p) if p == c)
-            || matches!(layout.account, Field::Column(a) if a == c)
-            || layout.metrics.iter().any(|(m, ..)| *m == c)
-            || layout.twins.iter().any(|(_, t, _)| *t == c)
-    };
-    let unmapped = (0..layout.headers.len())
-        .filter(|c| !special(*c) && !layout.headers[*c].trim().is_empty())
-        .map(header)
-        .collect();
-    (columns, unmapped)
-}
-
-/// The date column and how its dates were read.
-fn date_of(
-    plan: &SourcePlan,
-    layout: &FileLayout,
-    range: Option<(super::Day, super::Day)>,
-) -> DateReport {
-    let mut date = DateReport {
-        column: layout.headers.get(layout.date).cloned(),
-        form: None,
-        strftime: None,
-        year_less: layout.year_start.is_some(),
-        offsets_from: None,
-        first: range.map(|(a, _)| super::day_date(a).to_string()),
-        last: range.map(|(_, b)| super::day_date(b).to_string()),
-    };
-    if let Some(offset) = layout.offset {
-        let (what, start) = match offset {
-            super::layout::Offset::Days(s) => ("`Nth day`", s),
-            super::layout::Offset::Weeks(s) => ("`Nth week`", s),
-        };
-        date.form = Some(format!("{what} offsets from the start date {start}"));
-        date.offsets_from = Some(start.to_string());
-        return date;
-    }
-    if date.year_less {
-        date.form = Some("month and day without a year; `year:` is the newest row's".into());
-        return date;
-    }
-    date.strftime = match &layout.dates {
-        Some(d) => d.strftime.clone(),
-        None => plan.dates.strftime.clone(),
-    };
-    date.form = Some(match &date.strftime {
-        Some(f) => format!("`{f}`"),
-        None => "ISO 8601 (dates or date-times)".to_string(),
-    });
-    date
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_slugs_and_unique() {
-        assert_eq!(slug("Reports snapshot (2)"), "reports-snapshot-2");
-        assert_eq!(slug("__"), "export");
-        let mut taken = Vec::new();
-        assert_eq!(unique("a", &mut taken), "a");
-        assert_eq!(unique("a", &mut taken), "a-2");
-    }
-
-    #[test]
-    fn scalars_are_quoted_only_when_needed() {
-        assert_eq!(scalar("data/Follows.csv"), "data/Follows.csv");
-        assert_eq!(scalar("Instagram follows"), "Instagram follows");
-        assert_eq!(scalar("Nth week,New users"), "\"Nth week,New users\"");
-        assert_eq!(scalar("2026"), "\"2026\"");
-        assert_eq!(scalar("yes"), "\"yes\"");
-        assert_eq!(scalar("a: b"), "\"a: b\"");
     }
 }
