@@ -56,6 +56,9 @@ const EXPECTED: &[(&str, &[Block])] = &[
     ("tiktok-overview.csv", &[("likes", 24.0, "2027-01-02")]),
     // Likes 10 + 7; the `Total` row is left out.
     ("posts.csv", &[("likes", 17.0, "2026-11-02")]),
+    // Instagram's likes 4 + 5 (the entry names the `Platform` column; the goal asks for
+    // instagram below).
+    ("by-platform.csv", &[("likes", 9.0, "2026-11-02")]),
 ];
 
 #[test]
@@ -79,6 +82,7 @@ fn suggested_entries_pasted_into_a_goal_file_give_the_hand_computed_totals() {
             // One goal per entry, kept to its block by the entry's platform when it has one.
             let platform = s["platform"]
                 .as_str()
+                .or(s["platform_column"].as_str().map(|_| "instagram"))
                 .map(|p| format!("    platform: {p}\n"))
                 .unwrap_or_default();
             let _ = write!(
@@ -204,6 +208,7 @@ fn init_from_writes_a_goal_file_that_validates_and_checks() {
         "ga4-sessions-sessions",
         "tiktok-overview-comments",
         "posts-comments",
+        "by-platform-shares",
     ] {
         assert!(goals.contains(&format!("- id: {id}\n")), "{id}:\n{goals}");
     }

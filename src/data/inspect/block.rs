@@ -31,7 +31,14 @@ pub(super) fn inspect_block(
         keys.insert("block".into(), l.into());
     }
     let mut guesses = Vec::new();
-    if preset.is_none_or(|p| p.platform.is_none()) {
+    // A column named `platform` (or `account`) holds each row's: the entry names it.
+    let column_named = |name: &str| block.headers.iter().find(|h| normalize(h) == name).cloned();
+    if let Some(col) = column_named("account") {
+        keys.insert("account_column".into(), col.into());
+    }
+    if let Some(col) = column_named("platform") {
+        keys.insert("platform_column".into(), col.into());
+    } else if preset.is_none_or(|p| p.platform.is_none()) {
         match title_platform(block.title.as_deref()) {
             Some(p) => {
                 keys.insert("platform".into(), p.into());
@@ -58,8 +65,8 @@ pub(super) fn inspect_block(
     ];
     // Both are decided from a file read into memory only (`sniff.rs`): a larger file is not
     // read again for nothing.
-    let small = std::fs::metadata(cx.path)
-        .is_ok_and(|m| m.len() <= crate::data::csv_reader::IN_MEMORY);
+    let small =
+        std::fs::metadata(cx.path).is_ok_and(|m| m.len() <= crate::data::csv_reader::IN_MEMORY);
     for added in retries {
         if found.is_ok() || !small {
             break;

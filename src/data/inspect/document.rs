@@ -173,6 +173,10 @@ pub struct SuggestedSource {
     pub block: Option<String>,
     /// `platform:` when the preset cannot know it and the file names it.
     pub platform: Option<String>,
+    /// `platform_column:` when a column is named `platform`.
+    pub platform_column: Option<String>,
+    /// `account_column:` when a column is named `account`.
+    pub account_column: Option<String>,
     /// `date_column:` when no preset matches and the date column is not named `Date`.
     pub date_column: Option<String>,
     /// `decimal: ","` for a decimal-comma export (`1.234` is a thousand).

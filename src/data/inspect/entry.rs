@@ -44,6 +44,8 @@ pub(super) fn suggested(
         sheet: text("sheet"),
         block: text("block"),
         platform: text("platform"),
+        platform_column: text("platform_column"),
+        account_column: text("account_column"),
         date_column: text("date_column"),
         decimal: text("decimal"),
         year: keys
@@ -105,6 +107,8 @@ pub fn entry_yaml(s: &SuggestedSource, path: &str) -> String {
         ("sheet", s.sheet.as_deref()),
         ("block", s.block.as_deref()),
         ("platform", s.platform.as_deref()),
+        ("platform_column", s.platform_column.as_deref()),
+        ("account_column", s.account_column.as_deref()),
         ("date_column", s.date_column.as_deref()),
         ("decimal", s.decimal.as_deref()),
     ];
