@@ -7,7 +7,8 @@
 //! with a note when absent, as `real_exports.rs` does) inspect reads every file and suggests
 //! the preset `expected.yaml` names, and every figure `real_exports.rs` reproduces with the
 //! preset is reproduced with inspect's entries instead (plus what the corpus allows on top of
-//! a preset).
+//! a preset); and the outputs docs/presets.md shows for three of its files are what inspect
+//! prints.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -498,4 +499,52 @@ fn inspects_entries_reproduce_every_figure_the_presets_reproduce() {
         listed.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The `$ goalpost inspect …` examples of docs/presets.md, with the output printed under each.
+fn documented_runs(doc: &str) -> Vec<(Vec<String>, String)> {
+    let mut runs = Vec::new();
+    for block in doc.split("```text\n").skip(1) {
+        let Some(body) = block.split("\n```").next() else {
+            continue;
+        };
+        let Some((command, output)) = body.split_once('\n') else {
+            continue;
+        };
+        if let Some(args) = command.strip_prefix("$ goalpost ") {
+            let args = args.split_whitespace().map(str::to_string).collect();
+            runs.push((args, format!("{output}\n")));
+        }
+    }
+    runs
+}
+
+#[test]
+fn the_inspect_outputs_in_the_docs_are_what_inspect_prints() {
+    let dir = corpus();
+    if !dir.join("expected.yaml").is_file() {
+        eprintln!(
+            "\ninspect: docs outputs SKIPPED, {} does not exist",
+            dir.display()
+        );
+        return;
+    }
+    let runs = documented_runs(&read(&root().join("docs/presets.md")));
+    assert_eq!(runs.len(), 3, "three corpus files in docs/presets.md");
+    let files = corpus_files(&dir);
+    for (args, printed) in runs {
+        let name = args.last().unwrap();
+        let file = files
+            .iter()
+            .find(|f| f.file_name().is_some_and(|n| n == name.as_str()))
+            .unwrap_or_else(|| panic!("{name} is no corpus file"));
+        // Run in the export's folder, as the docs show it (the path is the file name).
+        let out = goalpost()
+            .current_dir(file.parent().unwrap())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_exit(&out, 0);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), printed, "{name}");
+    }
 }
