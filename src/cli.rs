@@ -38,9 +38,12 @@ pub enum Command {
     History(HistoryArgs),
     /// List the built-in metric catalog.
     Metrics(MetricsArgs),
+    /// Show what goalpost finds in exports, and a `sources:` entry that reads each one.
+    Inspect(InspectArgs),
     /// Print the goal file's JSON Schema.
     Schema,
-    /// Write a starter goals.yaml, a sample export and a GitHub workflow (never overwrites).
+    /// Write a starter goals.yaml, a sample export and a GitHub workflow (never overwrites);
+    /// with `--from`, a goals.yaml whose sources read your exports.
     Init(InitArgs),
     /// Print a shell completion script (e.g. `goalpost completions bash > goalpost.bash`).
     Completions(CompletionsArgs),
@@ -52,6 +55,29 @@ pub struct InitArgs {
     /// The directory to write into (created when missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Write a goals.yaml whose sources are these exports, as `goalpost inspect` reads them
+    /// (and the workflow; no sample export).
+    #[arg(long = "from", value_name = "FILE", num_args = 1..)]
+    pub from: Vec<PathBuf>,
+    /// With `--from`: the year of the newest row of year-less exports (`year:`; default: this
+    /// year, reported as a guess).
+    #[arg(long, value_name = "YEAR", requires = "from")]
+    pub year: Option<i16>,
+}
+
+/// Arguments of `goalpost inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The exports to inspect (CSV, JSON, NDJSON or a workbook).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short = 'f', long = "format", value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// The year of the newest row of year-less exports (TikTok's `February 28`), for the
+    /// suggested `year:` (default: this year, reported as a guess).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i16>,
 }
 
 /// Arguments of `goalpost completions`.
@@ -346,6 +372,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(args) => commands::diff::run(&args),
         Command::History(args) => commands::history::run(&args),
         Command::Metrics(args) => commands::metrics::run(&args),
+        Command::Inspect(args) => commands::inspect::run(&args),
         Command::Schema => commands::schema::run(),
         Command::Init(args) => commands::init::run(&args),
         Command::Completions(args) => commands::completions::run(&args),

@@ -1,7 +1,8 @@
 //! `goalpost init [DIR]`: a starter `goals.yaml`, the sample export it reads, and the example
 //! GitHub workflow — the committed files themselves (`examples/starter/`,
-//! `.github/workflows/goalpost.yml`), built in so they cannot drift. Never overwrites: when any
-//! target exists, nothing is written and the exit code is 2.
+//! `.github/workflows/goalpost.yml`), built in so they cannot drift. With `--from FILE...`, the
+//! `goals.yaml` reads those exports instead (`init_from.rs`) and no sample is written. Never
+//! overwrites: when any target exists, nothing is written and the exit code is 2.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,9 +32,41 @@ pub const SAMPLE_AS_OF: &str = "2027-01-31";
 
 /// Runs the command.
 pub fn run(args: &InitArgs) -> Exit {
-    let targets: Vec<(PathBuf, &str)> = FILES
+    let mut hint = "(the sample export covers January 2027)".to_string();
+    let mut as_of = SAMPLE_AS_OF.to_string();
+    let files: Vec<(&str, String)> = if args.from.is_empty() {
+        FILES
+            .iter()
+            .map(|(rel, text)| (*rel, (*text).to_string()))
+            .collect()
+    } else {
+        let year = super::inspect::year(args.year);
+        match super::init_from::goal_file(&args.dir, &args.from, year) {
+            Ok(built) => {
+                if let Some(last) = built.last {
+                    hint = format!("(the newest row of the exports is from {last})");
+                    as_of = last;
+                }
+                vec![
+                    (FILES[0].0, built.text),
+                    (FILES[2].0, FILES[2].1.to_string()),
+                ]
+            }
+            Err(super::init_from::Failure::Unreadable(errors)) => {
+                let failure = super::inspect::failure("init", &errors);
+                failure.print();
+                let _ = writeln!(anstream::stderr().lock(), "init wrote nothing");
+                return Exit::Failed;
+            }
+            Err(super::init_from::Failure::Problem(problem)) => {
+                let _ = writeln!(anstream::stderr().lock(), "{problem}\n\ninit wrote nothing");
+                return Exit::Failed;
+            }
+        }
+    };
+    let targets: Vec<(PathBuf, &str)> = files
         .iter()
-        .map(|(rel, text)| (args.dir.join(rel), *text))
+        .map(|(rel, text)| (args.dir.join(rel), text.as_str()))
         .collect();
     let existing: Vec<&Path> = targets
         .iter()
@@ -62,7 +95,7 @@ pub fn run(args: &InitArgs) -> Exit {
         .map(|(p, _)| format!("created {}\n", p.display()))
         .collect();
     text.push_str(&format!(
-        "\nnext: goalpost check {} --as-of {SAMPLE_AS_OF}   (the sample export covers January 2027)\n",
+        "\nnext: goalpost check {} --as-of {as_of}   {hint}\n",
         goals.display()
     ));
     if super::print_stdout(&text) {

@@ -5,6 +5,8 @@ pub mod completions;
 pub mod diff;
 pub mod history;
 pub mod init;
+pub mod init_from;
+pub mod inspect;
 pub mod metrics;
 pub mod schema;
 pub mod validate;

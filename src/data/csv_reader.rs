@@ -36,6 +36,40 @@ pub struct OpenedCsv {
     /// When no line looked like the header and another one likely is: its 1-based line and the
     /// `skip_rows:` that would read it.
     pub likely_header: Option<(u64, usize)>,
+    /// How the bytes were decoded: the encoding, and whether a byte-order mark said so.
+    pub encoding: Encoded,
+    /// The delimiter a `sep=` first line named, when the file has one.
+    pub sep: Option<u8>,
+    /// Every block of the file (one for most files), in file order; the one read is
+    /// [`OpenedCsv::block`].
+    pub blocks: Vec<BlockLabel>,
+    /// Which of [`OpenedCsv::blocks`] was read.
+    pub block: usize,
+}
+
+/// How a file's bytes were turned into text.
+#[derive(Debug, Clone, Copy)]
+pub struct Encoded {
+    /// The encoding's WHATWG name (`UTF-8`, `UTF-16LE`, `windows-1252`).
+    pub name: &'static str,
+    /// Whether a byte-order mark named it.
+    pub bom: bool,
+    /// Whether goalpost guessed it (UTF-16 from its NUL bytes, Windows-1252 for a header that is
+    /// not UTF-8) rather than reading a mark or `encoding:`.
+    pub guessed: bool,
+}
+
+/// What names one block of a file: what `block:` matches and errors list.
+#[derive(Debug, Clone)]
+pub struct BlockLabel {
+    /// The title record(s) before its header, joined with ` / `.
+    pub title: Option<String>,
+    /// Its header line, cells joined with `,`.
+    pub header: String,
+    /// 1-based line of its first line (a title or comment line, or the header).
+    pub start_line: u64,
+    /// 1-based line of its header.
+    pub header_line: u64,
 }
 
 /// Files up to this size are read into memory before parsing, so that their blocks can be found
@@ -61,6 +95,9 @@ pub struct CsvOptions {
     pub known_headers: Vec<String>,
     /// `block:` from the source.
     pub block: Option<String>,
+    /// The block to read by its position, whatever `block:` says: how `goalpost inspect` reads
+    /// every block of a file in turn.
+    pub block_index: Option<usize>,
     /// `encoding:` from the source (a WHATWG label, resolved).
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// The file's size in bytes.
@@ -74,7 +111,7 @@ pub fn open(
     options: &CsvOptions,
 ) -> Result<OpenedCsv, DataError> {
     let mut notes = Vec::new();
-    let (input, in_memory) = decode(
+    let (input, in_memory, mut encoding) = decode(
         BufReader::with_capacity(1 << 18, Box::new(file) as Box<dyn Read + Send>),
         display,
         options,
@@ -125,28 +162,49 @@ pub fn open(
     }
     let mut first = 0;
     let mut delimiter = options.delimiter;
-    if let Some(d) = sep_line(&head[lines[0].start..lines[0].end]) {
+    let sep = sep_line(&head[lines[0].start..lines[0].end]);
+    if let Some(d) = sep {
         delimiter = delimiter.or(Some(d));
         first = 1;
     }
-    let blocks = find_blocks(&head, &lines, first, delimiter, options, whole);
-    let mut block = pick_block(&head, &lines, blocks, options, display)?;
+    let mut blocks = find_blocks(&head, &lines, first, delimiter, options, whole);
+    let mut picked = pick_block(&head, &lines, &blocks, options, display)?;
     // A header that is not UTF-8, in a file with no declared encoding: read as Windows-1252 (the
     // encoding Excel writes on Western systems), and say so.
     if options.encoding.is_none()
         && whole
-        && std::str::from_utf8(&head[lines[block.header].start..lines[block.header_end - 1].end])
-            .is_err()
+        && std::str::from_utf8(
+            &head[lines[blocks[picked].header].start..lines[blocks[picked].header_end - 1].end],
+        )
+        .is_err()
     {
         let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&head);
         head = text.into_owned().into_bytes();
         notes.push(format!(
             "{display}: its header is not UTF-8, so it was read as Windows-1252; set `encoding:` on the source (`windows-1250`, `windows-1251`, …) if that is not its encoding"
         ));
+        encoding = Encoded {
+            name: encoding_rs::WINDOWS_1252.name(),
+            bom: false,
+            guessed: true,
+        };
         lines = physical_lines(&head);
-        let blocks = find_blocks(&head, &lines, first, delimiter, options, whole);
-        block = pick_block(&head, &lines, blocks, options, display)?;
+        blocks = find_blocks(&head, &lines, first, delimiter, options, whole);
+        picked = pick_block(&head, &lines, &blocks, options, display)?;
     }
+    let block = blocks[picked];
+    let labels = blocks
+        .iter()
+        .map(|b| {
+            let (title, header) = block_label(&head, &lines, b);
+            BlockLabel {
+                title,
+                header,
+                start_line: b.start as u64 + 1,
+                header_line: b.header as u64 + 1,
+            }
+        })
+        .collect();
     let header_bytes = &head[lines[block.header].start..lines[block.header_end - 1].end];
     let delimiter = delimiter.unwrap_or_else(|| sniff(header_bytes));
     let line_offset = block.header_end as u64;
@@ -178,6 +236,10 @@ pub fn open(
         notes,
         range,
         likely_header: block.likely.map(|i| (i as u64 + 1, i - first)),
+        encoding,
+        sep,
+        blocks: labels,
+        block: picked,
     })
 }
 
@@ -544,41 +606,48 @@ fn find_blocks(
     blocks
 }
 
-/// The block `block:` names, the only block, or an error listing them.
+/// A block's title records and its header line (cells joined with `,`): what `block:` is
+/// matched against and what listings show.
+fn block_label(buf: &[u8], lines: &[Line], b: &Block) -> (Option<String>, String) {
+    let header_bytes = &buf[lines[b.header].start..lines[b.header_end - 1].end];
+    let d = sniff(header_bytes);
+    let header = raw_cells(header_bytes, d).join(",");
+    (b.title(buf, lines, d), header)
+}
+
+/// The index of the block `block:` (or [`CsvOptions::block_index`]) names, the only block, or
+/// an error listing them.
 fn pick_block(
     buf: &[u8],
     lines: &[Line],
-    blocks: Vec<Block>,
+    blocks: &[Block],
     options: &CsvOptions,
     display: &str,
-) -> Result<Block, DataError> {
+) -> Result<usize, DataError> {
     let empty = || DataError::at(display, None, "the export is empty: no header row");
-    let label = |b: &Block| -> (Option<String>, String) {
-        let header_bytes = &buf[lines[b.header].start..lines[b.header_end - 1].end];
-        let d = sniff(header_bytes);
-        let header = raw_cells(header_bytes, d).join(",");
-        (b.title(buf, lines, d), header)
-    };
     let listing = |blocks: &[Block]| -> String {
         blocks
             .iter()
             .map(|b| {
-                let (title, header) = label(b);
+                let (title, header) = block_label(buf, lines, b);
                 let shown = title.unwrap_or(header);
                 format!("`{}` (line {})", shown, b.header + 1)
             })
             .collect::<Vec<_>>()
             .join(", ")
     };
+    if let Some(i) = options.block_index {
+        return (i < blocks.len()).then_some(i).ok_or_else(empty);
+    }
     match &options.block {
         Some(wanted) => {
             let want = squash(wanted);
-            let found = blocks.iter().find(|b| {
-                let (title, header) = label(b);
+            let found = blocks.iter().position(|b| {
+                let (title, header) = block_label(buf, lines, b);
                 title.is_some_and(|t| t.split(" / ").any(|t| squash(t) == want))
                     || squash(&header) == want
             });
-            found.copied().ok_or_else(|| {
+            found.ok_or_else(|| {
                 DataError::at(
                     display,
                     None,
@@ -586,7 +655,7 @@ fn pick_block(
                 )
                 .help(format!(
                     "`block:` names a block by its title record or its header line; the blocks are {}",
-                    listing(&blocks)
+                    listing(blocks)
                 ))
             })
         }
@@ -596,11 +665,12 @@ fn pick_block(
             format!(
                 "{display} holds {} blocks, each with its own header: {}",
                 blocks.len(),
-                listing(&blocks)
+                listing(blocks)
             ),
         )
         .help("add `block:` to the source with the title (or the header line) of the block to read; a source reads one block")),
-        None => blocks.into_iter().next().ok_or_else(empty),
+        None if blocks.is_empty() => Err(empty()),
+        None => Ok(0),
     }
 }
 
@@ -703,17 +773,26 @@ fn csv_error(e: &csv::Error, display: &str) -> DataError {
 
 /// Strips a byte-order mark; UTF-16 files (with a byte-order mark, or without one when the NUL
 /// bytes of the first bytes say so) and files in a declared or guessed single-byte encoding are
-/// decoded to UTF-8 in memory (such exports are small). Returns the stream and whether it is
-/// already in memory. Only the first bytes are looked at, once per file.
+/// decoded to UTF-8 in memory (such exports are small). Returns the stream, whether it is
+/// already in memory, and how it was decoded. Only the first bytes are looked at, once per file.
 fn decode(
     mut input: BufReader<Box<dyn Read + Send>>,
     display: &str,
     options: &CsvOptions,
-) -> Result<(Box<dyn BufRead + Send>, bool), DataError> {
+) -> Result<(Box<dyn BufRead + Send>, bool, Encoded), DataError> {
+    let encoded = |encoding: &'static encoding_rs::Encoding, bom: bool, guessed: bool| Encoded {
+        name: encoding.name(),
+        bom,
+        guessed,
+    };
     let head = input.fill_buf().map_err(|e| DataError::io(display, &e))?;
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         input.consume(3);
-        return Ok((Box::new(input), false));
+        return Ok((
+            Box::new(input),
+            false,
+            encoded(encoding_rs::UTF_8, true, false),
+        ));
     }
     let utf16 = match head {
         [0xFF, 0xFE, ..] => Some((encoding_rs::UTF_16LE, 2)),
@@ -724,7 +803,11 @@ fn decode(
         input.consume(bom);
         let bytes = read_rest(&mut input, display)?;
         let (text, _) = encoding.decode_without_bom_handling(&bytes);
-        return Ok((Box::new(Cursor::new(text.into_owned().into_bytes())), true));
+        return Ok((
+            Box::new(Cursor::new(text.into_owned().into_bytes())),
+            true,
+            encoded(encoding, bom > 0, bom == 0),
+        ));
     }
     if let Some(problem) = not_text(head, display) {
         return Err(problem);
@@ -734,9 +817,17 @@ fn decode(
     {
         let bytes = read_rest(&mut input, display)?;
         let (text, _) = encoding.decode_without_bom_handling(&bytes);
-        return Ok((Box::new(Cursor::new(text.into_owned().into_bytes())), true));
+        return Ok((
+            Box::new(Cursor::new(text.into_owned().into_bytes())),
+            true,
+            encoded(encoding, false, false),
+        ));
     }
-    Ok((Box::new(input), false))
+    Ok((
+        Box::new(input),
+        false,
+        encoded(encoding_rs::UTF_8, false, false),
+    ))
 }
 
 fn read_rest(input: &mut impl Read, display: &str) -> Result<Vec<u8>, DataError> {

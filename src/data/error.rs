@@ -85,15 +85,24 @@ impl DataError {
                         .or_else(|| parsed.spans.value(pointer)),
                 )
             }
-            None => {
-                let span = self.line.map(|line| Span {
-                    bytes: 0..0,
-                    line: usize::try_from(line).unwrap_or(usize::MAX),
-                    column: detail.column.unwrap_or(1),
-                });
-                Diagnostic::new(RuleId::Data, &self.file, detail.message.clone()).at(span)
-            }
+            None => return self.to_export_diagnostic(),
         };
+        match &detail.help {
+            Some(h) => d.help(h.clone()),
+            None => d,
+        }
+    }
+
+    /// The diagnostic at the export's line and column (a command without a goal file:
+    /// `inspect`, `init --from`).
+    pub fn to_export_diagnostic(&self) -> Diagnostic {
+        let detail = &self.detail;
+        let span = self.line.map(|line| Span {
+            bytes: 0..0,
+            line: usize::try_from(line).unwrap_or(usize::MAX),
+            column: detail.column.unwrap_or(1),
+        });
+        let d = Diagnostic::new(RuleId::Data, &self.file, detail.message.clone()).at(span);
         match &detail.help {
             Some(h) => d.help(h.clone()),
             None => d,

@@ -67,6 +67,13 @@ pub fn sheet_as_csv(
     Ok(Sheet::Csv(csv))
 }
 
+/// The sheet names of the workbook `bytes`, in workbook order (none when it is not one).
+pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map(|book| book.sheet_names())
+        .unwrap_or_default()
+}
+
 /// A cell as the text an export would hold: numbers as written, dates ISO.
 fn cell_text(cell: &Data) -> String {
     match cell {

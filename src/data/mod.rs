@@ -28,6 +28,7 @@
 //! | `select.rs` | [`Selection`] (the series a goal names) and [`SeriesSet`] (those series found in a [`DataSet`]) |
 //! | `sums.rs` | what evaluation reads: [`DaySums`] (totals over days), [`EachSeries`] (per-series values), [`Compensated`] |
 //! | `sql/` | query sources (`sql:` + `url:`): the aggregate pushed down to PostgreSQL, read into the same table |
+//! | `inspect/` | `goalpost inspect`: every block of one export found and read through a suggested source entry, with the functions above |
 //!
 //! Evaluation (`eval`) reaches the data only through [`DataSet`], [`SeriesSet`] and the sums it
 //! hands out; pages, prefetching and rollups stay behind them.
@@ -39,6 +40,7 @@ mod error;
 mod excel;
 mod hashing;
 mod ingest;
+pub mod inspect;
 mod json_reader;
 mod layout;
 mod line_ends;
@@ -241,6 +243,8 @@ enum PathOrigin<'a> {
     GoalFile,
     /// `--data NAME=PATH` for the source `NAME`: relative to the working directory.
     Flag(&'a str),
+    /// A file `goalpost inspect` or `init --from` names: relative to the working directory.
+    Inspect,
 }
 
 impl PathOrigin<'_> {
@@ -250,7 +254,43 @@ impl PathOrigin<'_> {
             PathOrigin::Flag(id) => {
                 format!("check `--data {id}=PATH` (relative to the working directory)")
             }
+            PathOrigin::Inspect => "check the path (relative to the working directory)".into(),
         }
+    }
+}
+
+/// An error unless `full` is a regular file that exists.
+fn one_file(full: &Path, origin: &PathOrigin) -> Result<(), DataError> {
+    let shown = full.display().to_string();
+    if full.is_file() {
+        Ok(())
+    } else if let Some(what) = full
+        .metadata()
+        .ok()
+        .and_then(|m| crate::bounded_read::not_regular(m.file_type()))
+    {
+        // A device never ends and a FIFO blocks: only regular files are read.
+        Err(DataError::at(
+            &shown,
+            None,
+            format!("the export `{shown}` is {what}, not a regular file"),
+        )
+        .help(match origin {
+            PathOrigin::Inspect => "name an exported file",
+            _ => "point `path:` or `--data NAME=PATH` at an exported file",
+        }))
+    } else {
+        Err(
+            DataError::at(&shown, None, format!("the export `{shown}` does not exist")).help(
+                match origin {
+                    PathOrigin::GoalFile => format!(
+                        "{}, or point the source elsewhere with `--data NAME=PATH`",
+                        origin.check()
+                    ),
+                    PathOrigin::Flag(_) | PathOrigin::Inspect => origin.check(),
+                },
+            ),
+        )
     }
 }
 
@@ -259,33 +299,7 @@ fn expand(pattern: &str, dir: &Path, origin: &PathOrigin) -> Result<Vec<PathBuf>
     let full = dir.join(pattern);
     let shown = full.display().to_string();
     if !pattern.contains(['*', '?', '[']) {
-        return if full.is_file() {
-            Ok(vec![full])
-        } else if let Some(what) = full
-            .metadata()
-            .ok()
-            .and_then(|m| crate::bounded_read::not_regular(m.file_type()))
-        {
-            // A device never ends and a FIFO blocks: only regular files are read.
-            Err(DataError::at(
-                &shown,
-                None,
-                format!("the export `{shown}` is {what}, not a regular file"),
-            )
-            .help("point `path:` or `--data NAME=PATH` at an exported file"))
-        } else {
-            Err(
-                DataError::at(&shown, None, format!("the export `{shown}` does not exist")).help(
-                    match origin {
-                        PathOrigin::GoalFile => format!(
-                            "{}, or point the source elsewhere with `--data NAME=PATH`",
-                            origin.check()
-                        ),
-                        PathOrigin::Flag(_) => origin.check(),
-                    },
-                ),
-            )
-        };
+        return one_file(&full, origin).map(|()| vec![full]);
     }
     let mut files: Vec<PathBuf> = glob::glob(&shown)
         .map_err(|e| {
@@ -463,59 +477,17 @@ fn load_source(
         let display = path.display().to_string();
         let mut hasher = hashing::Hashing::open(path, &display)?;
         let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
-        let file = open(path, &display, plan, catalog, bytes, &mut hasher)?;
-        let range = match &file {
-            Opened::Csv(csv) => csv.range,
-            Opened::Json(_) => csv_reader::BlockRange::default(),
-        };
-        let mut layout = layout::resolve(
-            plan,
-            file.headers(),
-            catalog,
-            &needs.dims,
+        let (file, layout) = open_file(
+            path,
             &display,
-            range,
-        )
-        .map_err(|mut e| {
-            if let Opened::Csv(csv) = &file
-                && let Some((line, skip)) = csv.likely_header
-            {
-                let before = e.detail.help.take().unwrap_or_default();
-                e.detail.help = Some(format!(
-                    "{before}{}line {line} looks like the header row: add `skip_rows: {skip}` to the source if it is",
-                    if before.is_empty() { "" } else { "; " }
-                ));
-            }
-            e
-        })?;
-        let header_line = match &file {
-            Opened::Csv(csv) => Some(csv.line_offset),
-            Opened::Json(_) => None,
-        };
-        layout.check_duplicates(&needs.metrics, &display, header_line)?;
+            plan,
+            catalog,
+            needs,
+            bytes,
+            &mut hasher,
+            None,
+        )?;
         if let Opened::Csv(csv) = &file {
-            titled_value(plan, csv, &mut layout, catalog, &display)?;
-            if let Some(body) = &csv.body {
-                let dates = sniff::dates(
-                    body,
-                    csv.delimiter,
-                    &layout,
-                    plan,
-                    &display,
-                    csv.line_offset,
-                )?;
-                layout.dates = dates.format;
-                layout.year_start = dates.year_start;
-                layout.yearless_anchor = dates.anchor;
-                sniff::thousands_guard(body, csv.delimiter, &layout, plan, catalog, &display)?;
-            } else if plan.source.year.is_some() {
-                return Err(DataError::at(
-                    &display,
-                    None,
-                    "`year:` reads year-less dates of exports up to 8 MiB; this one is larger",
-                )
-                .help("split the export, or write its dates with a year"));
-            }
             notes.extend(csv.notes.iter().cloned());
         }
         opened.push((display, hasher, file, layout, bytes));
@@ -631,6 +603,74 @@ fn whole_span<'l>(
     Ok(span.and_then(|(_, s)| s))
 }
 
+/// One file of a source opened and its columns resolved, as `check` reads it: the header row
+/// and block found, the columns mapped, a titled value column named, and (for a file read into
+/// memory) the form of its dates decided. `block_index` reads that block whatever `block:`
+/// says (`goalpost inspect`).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the reading's inputs, each used once; a struct would only rename them"
+)]
+fn open_file(
+    path: &Path,
+    display: &str,
+    plan: &SourcePlan,
+    catalog: &Catalog,
+    needs: &Needs,
+    bytes: u64,
+    hasher: &mut hashing::Hashing,
+    block_index: Option<usize>,
+) -> Result<(Opened, FileLayout), DataError> {
+    let file = open(path, display, plan, catalog, bytes, hasher, block_index)?;
+    let range = match &file {
+        Opened::Csv(csv) => csv.range,
+        Opened::Json(_) => csv_reader::BlockRange::default(),
+    };
+    let mut layout = layout::resolve(
+        plan,
+        file.headers(),
+        catalog,
+        &needs.dims,
+        display,
+        range,
+    )
+    .map_err(|mut e| {
+        if let Opened::Csv(csv) = &file
+            && let Some((line, skip)) = csv.likely_header
+        {
+            let before = e.detail.help.take().unwrap_or_default();
+            e.detail.help = Some(format!(
+                "{before}{}line {line} looks like the header row: add `skip_rows: {skip}` to the source if it is",
+                if before.is_empty() { "" } else { "; " }
+            ));
+        }
+        e
+    })?;
+    let header_line = match &file {
+        Opened::Csv(csv) => Some(csv.line_offset),
+        Opened::Json(_) => None,
+    };
+    layout.check_duplicates(&needs.metrics, display, header_line)?;
+    if let Opened::Csv(csv) = &file {
+        titled_value(plan, csv, &mut layout, catalog, display)?;
+        if let Some(body) = &csv.body {
+            let dates = sniff::dates(body, csv.delimiter, &layout, plan, display, csv.line_offset)?;
+            layout.dates = dates.format;
+            layout.year_start = dates.year_start;
+            layout.yearless_anchor = dates.anchor;
+            sniff::thousands_guard(body, csv.delimiter, &layout, plan, catalog, display)?;
+        } else if plan.source.year.is_some() {
+            return Err(DataError::at(
+                display,
+                None,
+                "`year:` reads year-less dates of exports up to 8 MiB; this one is larger",
+            )
+            .help("split the export, or write its dates with a year"));
+        }
+    }
+    Ok((file, layout))
+}
+
 /// A long layout provides the metrics that actually occur in its metric column.
 fn long_metrics_seen(table: &Table) -> Vec<String> {
     table
@@ -655,11 +695,13 @@ fn open(
     catalog: &Catalog,
     size: u64,
     hasher: &mut hashing::Hashing,
+    block_index: Option<usize>,
 ) -> Result<Opened, DataError> {
     let source = plan.source;
     match format_of(path, source) {
         SourceFormat::Csv => {
-            let options = csv_options(plan, catalog, size);
+            let mut options = csv_options(plan, catalog, size);
+            options.block_index = block_index;
             csv_reader::open(hasher.reader()?, display, &options).map(Opened::Csv)
         }
         SourceFormat::Excel => {
@@ -670,7 +712,8 @@ fn open(
                 // which says what it is.
                 excel::Sheet::NotAWorkbook(bytes) => (bytes, true),
             };
-            let options = csv_options(plan, catalog, csv.len() as u64);
+            let mut options = csv_options(plan, catalog, csv.len() as u64);
+            options.block_index = block_index;
             let mut opened = csv_reader::open(std::io::Cursor::new(csv), display, &options)?;
             if text {
                 opened.notes.push(format!(
@@ -763,6 +806,7 @@ fn csv_options(plan: &SourcePlan, catalog: &Catalog, size: u64) -> csv_reader::C
         date_headers,
         known_headers,
         block: source.block.clone(),
+        block_index: None,
         encoding: plan.encoding,
         size,
     }

@@ -94,6 +94,7 @@ fn completions_for_every_shell() {
             "validate",
             "check",
             "init",
+            "inspect",
             "completions",
             "as-of",
         ] {

@@ -29,6 +29,7 @@ mod hostile;
 mod init;
 #[cfg(unix)]
 mod injection;
+mod inspect;
 #[cfg(unix)]
 mod install;
 mod links;

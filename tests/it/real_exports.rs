@@ -22,19 +22,19 @@ use serde_json::Value;
 use crate::pool;
 
 /// The committed list of entry ids reproduced today.
-const PASSING: &str = "tests/real_exports_passing.txt";
+pub(crate) const PASSING: &str = "tests/real_exports_passing.txt";
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-exports")
 }
 
 /// YAML for one value: JSON is YAML's flow style, and quotes every string.
-fn yaml(value: &Value) -> String {
+pub(crate) fn yaml(value: &Value) -> String {
     serde_json::to_string(value).expect("JSON")
 }
 
 /// The text between the first pair of backticks of an entry's `select` (`block `Follows``).
-fn selected(select: &str) -> Option<&str> {
+pub(crate) fn selected(select: &str) -> Option<&str> {
     let start = select.find('`')? + 1;
     let len = select[start..].find('`')?;
     Some(&select[start..start + len])
@@ -90,14 +90,14 @@ fn goal_file(root: &Path, entry: &Value) -> String {
     out
 }
 
-fn date(value: &Value) -> String {
+pub(crate) fn date(value: &Value) -> String {
     value
         .as_str()
         .map(str::to_string)
         .unwrap_or_else(|| value.to_string())
 }
 
-fn same_number(expected: f64, actual: f64) -> bool {
+pub(crate) fn same_number(expected: f64, actual: f64) -> bool {
     #[allow(clippy::float_cmp, reason = "equal zeros are the same number")]
     let equal = expected == actual;
     equal || (expected - actual).abs() <= 1e-9 * expected.abs().max(actual.abs())
