@@ -221,7 +221,10 @@ fn preset_text(block: &BlockReport) -> String {
 fn date_text(block: &BlockReport) -> String {
     let d = &block.date;
     let Some(column) = &d.column else {
-        return "no date column".into();
+        return match &d.form {
+            Some(form) => format!("no date column: {form}"),
+            None => "no date column".into(),
+        };
     };
     let mut text = format!("`{column}`");
     if let Some(form) = &d.form {

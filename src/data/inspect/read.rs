@@ -108,6 +108,12 @@ fn date_of(
         first: range.map(|(a, _)| crate::data::day_date(a).to_string()),
         last: range.map(|(_, b)| crate::data::day_date(b).to_string()),
     };
+    if let Some((first, last)) = layout.whole {
+        date.form = Some(format!(
+            "totals for {first} … {last} as a whole (GA4's `# Start date:` … `# End date:`): only a goal over exactly that window reads them"
+        ));
+        return date;
+    }
     if let Some(offset) = layout.offset {
         let (what, start) = match offset {
             crate::data::layout::Offset::Days(s) => ("`Nth day`", s),
