@@ -254,27 +254,24 @@ impl<'d> SeriesSet<'d> {
     pub fn data_range(&self, metric: &str) -> Option<(Day, Day)> {
         self.sources(metric)
             .into_iter()
-            .filter_map(|s| s.table.day_range)
+            .filter_map(|i| self.data.sources[i].table.day_range)
             .reduce(|(a1, b1), (a2, b2)| (a1.min(a2), b1.max(b2)))
     }
 
-    /// The sources `metric` is read from for this set: those with a column for it where the
-    /// set has series, or every one with a column when it has series in none.
-    pub fn sources(&self, metric: &str) -> Vec<&'d LoadedSource> {
-        let providing: Vec<(usize, &LoadedSource)> = self
-            .data
-            .sources
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.provides(metric))
+    /// The indices of the sources `metric` is read from for this set, in source order: those
+    /// with a column for it where the set has series, or every one with a column when it has
+    /// series in none.
+    pub fn sources(&self, metric: &str) -> Vec<usize> {
+        let providing: Vec<usize> = (0..self.data.sources.len())
+            .filter(|i| self.data.sources[*i].provides(metric))
             .collect();
-        let relevant: Vec<&LoadedSource> = providing
+        let relevant: Vec<usize> = providing
             .iter()
-            .filter(|(i, _)| !self.matched(*i).is_empty())
-            .map(|(_, s)| *s)
+            .copied()
+            .filter(|i| !self.matched(*i).is_empty())
             .collect();
         if relevant.is_empty() {
-            providing.into_iter().map(|(_, s)| s).collect()
+            providing
         } else {
             relevant
         }

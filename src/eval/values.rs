@@ -5,7 +5,7 @@
 //! [`EachSeries`]); this module never sees how the days are stored.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::catalog::{Aggregate, Catalog, Metric};
 use crate::data::{
@@ -172,25 +172,18 @@ impl<'a> Values<'a> {
             .into_iter()
             .reduce(|(a1, b1), (a2, b2)| (a1.max(a2), b1.min(b2)))
     }
-}
 
-impl<'a> Values<'a> {
     /// The sources the metric is read from for this selection ([`SeriesSet::sources`]); for a
     /// formula, its inputs' sources, each once, in source order.
     pub fn sources(&self, metric: &str) -> Vec<&'a LoadedSource> {
-        let mut out: Vec<&LoadedSource> = Vec::new();
-        self.sources_depth(metric, 0, &mut out);
-        out.sort_by_key(|s| self.data.sources.iter().position(|d| std::ptr::eq(d, *s)));
-        out
+        let mut found = BTreeSet::new();
+        self.sources_depth(metric, 0, &mut found);
+        found.into_iter().map(|i| &self.data.sources[i]).collect()
     }
 
-    fn sources_depth(&self, metric: &str, depth: usize, out: &mut Vec<&'a LoadedSource>) {
+    fn sources_depth(&self, metric: &str, depth: usize, found: &mut BTreeSet<usize>) {
         if self.provided(metric) {
-            for source in self.set.sources(metric) {
-                if !out.iter().any(|s| std::ptr::eq(*s, source)) {
-                    out.push(source);
-                }
-            }
+            found.extend(self.set.sources(metric));
             return;
         }
         let Some(expr) = self.catalog.get(metric).and_then(|m| m.expr.as_ref()) else {
@@ -198,7 +191,7 @@ impl<'a> Values<'a> {
         };
         if depth <= 64 {
             for input in expr.inputs() {
-                self.sources_depth(input, depth + 1, out);
+                self.sources_depth(input, depth + 1, found);
             }
         }
     }
