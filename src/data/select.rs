@@ -250,30 +250,29 @@ impl<'d> SeriesSet<'d> {
     }
 
     /// Oldest and newest row date, before filters, of the sources with a column for `metric`
-    /// (docs/evaluation.md, "Windows"): those of [`SeriesSet::sources`].
+    /// (docs/evaluation.md, "Windows"): those where the set has series
+    /// ([`SeriesSet::sources`]), or every one when it has series in none.
     pub fn data_range(&self, metric: &str) -> Option<(Day, Day)> {
-        self.sources(metric)
-            .into_iter()
+        let mut pick = self.sources(metric);
+        if pick.is_empty() {
+            pick = self.providing(metric).collect();
+        }
+        pick.into_iter()
             .filter_map(|i| self.data.sources[i].table.day_range)
             .reduce(|(a1, b1), (a2, b2)| (a1.min(a2), b1.max(b2)))
     }
 
     /// The indices of the sources `metric` is read from for this set, in source order: those
-    /// with a column for it where the set has series, or every one with a column when it has
-    /// series in none.
+    /// with a column for it where the set has series.
     pub fn sources(&self, metric: &str) -> Vec<usize> {
-        let providing: Vec<usize> = (0..self.data.sources.len())
-            .filter(|i| self.data.sources[*i].provides(metric))
-            .collect();
-        let relevant: Vec<usize> = providing
-            .iter()
-            .copied()
+        self.providing(metric)
             .filter(|i| !self.matched(*i).is_empty())
-            .collect();
-        if relevant.is_empty() {
-            providing
-        } else {
-            relevant
-        }
+            .collect()
+    }
+
+    /// The indices of the sources with a column for `metric`.
+    fn providing(&self, metric: &str) -> impl Iterator<Item = usize> {
+        let sources = &self.data.sources;
+        (0..sources.len()).filter(move |i| sources[*i].provides(metric))
     }
 }
